@@ -1,0 +1,90 @@
+/**
+ * The Kling task endpoint table: the single place that knows which task types exist,
+ * where they are created, queried and listed, and what kind of result they produce.
+ * Adding an endpoint = one row here + one description file under resources/.
+ */
+
+export type KlingResource = 'video' | 'image';
+export type ResultKind = 'videos' | 'images';
+
+export interface KlingEndpoint {
+	/** Stable id used in node parameters, URLs and items. */
+	readonly type: KlingTaskType;
+	readonly resource: KlingResource;
+	/** Human label used in option lists and messages. */
+	readonly label: string;
+	/** POST path that creates the task; GET `${path}/{id}` queries, GET `${path}?pageNum&pageSize` lists. */
+	readonly path: string;
+	readonly resultKind: ResultKind;
+	/** Default file extension of downloaded results. */
+	readonly fileExtension: 'mp4' | 'png';
+	/** MIME type of downloaded results. */
+	readonly mimeType: 'video/mp4' | 'image/png';
+}
+
+export const TASK_TYPES = [
+	'textToVideo',
+	'imageToVideo',
+	'multiImageToVideo',
+	'extendVideo',
+	'lipSync',
+	'videoEffects',
+	'imageGeneration',
+	'imageExpand',
+	'virtualTryOn',
+] as const;
+
+export type KlingTaskType = (typeof TASK_TYPES)[number];
+
+const video = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
+	type,
+	resource: 'video',
+	label,
+	path,
+	resultKind: 'videos',
+	fileExtension: 'mp4',
+	mimeType: 'video/mp4',
+});
+
+const image = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
+	type,
+	resource: 'image',
+	label,
+	path,
+	resultKind: 'images',
+	fileExtension: 'png',
+	mimeType: 'image/png',
+});
+
+export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
+	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
+	imageToVideo: video('imageToVideo', 'Image to Video', '/v1/videos/image2video'),
+	multiImageToVideo: video('multiImageToVideo', 'Multi-Image to Video', '/v1/videos/multi-image2video'),
+	extendVideo: video('extendVideo', 'Extend Video', '/v1/videos/video-extend'),
+	lipSync: video('lipSync', 'Lip Sync', '/v1/videos/lip-sync'),
+	videoEffects: video('videoEffects', 'Apply Effect', '/v1/videos/effects'),
+	imageGeneration: image('imageGeneration', 'Generate Image', '/v1/images/generations'),
+	imageExpand: image('imageExpand', 'Expand Image', '/v1/images/editing/expand'),
+	virtualTryOn: image('virtualTryOn', 'Virtual Try-On', '/v1/images/kolors-virtual-try-on'),
+};
+
+export const ACCOUNT_COSTS_PATH = '/account/costs';
+
+export function isTaskType(value: unknown): value is KlingTaskType {
+	return typeof value === 'string' && (TASK_TYPES as readonly string[]).includes(value);
+}
+
+export function endpointsOf(resource: KlingResource): KlingEndpoint[] {
+	return TASK_TYPES.map((t) => ENDPOINTS[t]).filter((e) => e.resource === resource);
+}
+
+export function queryPath(type: KlingTaskType, id: string): string {
+	return `${ENDPOINTS[type].path}/${encodeURIComponent(id)}`;
+}
+
+/** Option list for n8n multiOptions/options parameters. */
+export function taskTypeOptions(resource?: KlingResource): Array<{ name: string; value: string }> {
+	return TASK_TYPES.map((t) => ENDPOINTS[t])
+		.filter((e) => !resource || e.resource === resource)
+		.map((e) => ({ name: `${e.resource === 'video' ? 'Video' : 'Image'}: ${e.label}`, value: e.type }));
+}

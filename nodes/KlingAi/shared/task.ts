@@ -1,0 +1,333 @@
+/**
+ * The Kling task object in all its documented forms, and the one normalised item every
+ * node emits (Get Task, List Tasks, callback trigger, poll trigger, create-and-wait).
+ */
+import { z } from 'zod';
+import type { IDataObject } from 'n8n-workflow';
+import { ENDPOINTS, isTaskType, type KlingTaskType } from './endpoints';
+
+const numeric = z.union([z.number(), z.string()]).nullish();
+const str = z.union([z.string(), z.number()]).nullish();
+
+const videoSchema = z
+	.object({ id: str, url: z.string().nullish(), watermark_url: z.string().nullish(), duration: numeric })
+	.passthrough();
+const imageSchema = z
+	.object({ index: numeric, url: z.string().nullish(), watermark_url: z.string().nullish() })
+	.passthrough();
+
+/** Legacy-standard task object (query responses and callback bodies). */
+export const legacyTaskSchema = z
+	.object({
+		task_id: z.union([z.string().min(1), z.number()]),
+		task_status: z.string().min(1),
+		task_status_msg: z.string().nullish(),
+		task_info: z
+			.object({
+				external_task_id: z.string().nullish(),
+				parent_video: z.object({ id: str, url: z.string().nullish(), duration: numeric }).passthrough().nullish(),
+			})
+			.passthrough()
+			.nullish(),
+		task_result: z
+			.object({ videos: z.array(videoSchema).nullish(), images: z.array(imageSchema).nullish() })
+			.passthrough()
+			.nullish(),
+		final_unit_deduction: numeric,
+		created_at: numeric,
+		updated_at: numeric,
+	})
+	.passthrough();
+
+/** New-standard task object (2026 endpoints): `{id, status, outputs}`. */
+export const newStandardTaskSchema = z
+	.object({
+		id: z.union([z.string().min(1), z.number()]),
+		status: z.string().min(1),
+		message: z.string().nullish(),
+		external_id: z.string().nullish(),
+		create_time: numeric,
+		update_time: numeric,
+		outputs: z.array(z.object({ type: z.string().nullish() }).passthrough()).nullish(),
+		billing: z.array(z.object({}).passthrough()).nullish(),
+	})
+	.passthrough();
+
+/** `{code, message, data}` envelope that some guides show around callback bodies. */
+export const envelopeSchema = z
+	.object({ code: z.number(), message: z.string().nullish(), request_id: z.string().nullish(), data: z.unknown() })
+	.passthrough();
+
+export type LegacyTask = z.infer<typeof legacyTaskSchema>;
+export type NewStandardTask = z.infer<typeof newStandardTaskSchema>;
+
+export type TaskStatus = 'submitted' | 'processing' | 'succeeded' | 'failed';
+
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed'];
+
+const STATUS_ALIASES: Record<string, TaskStatus> = {
+	submitted: 'submitted',
+	pending: 'submitted',
+	queued: 'submitted',
+	processing: 'processing',
+	running: 'processing',
+	succeed: 'succeeded',
+	succeeded: 'succeeded',
+	success: 'succeeded',
+	failed: 'failed',
+	fail: 'failed',
+};
+
+export function normaliseStatus(raw: unknown): TaskStatus | undefined {
+	return typeof raw === 'string' ? STATUS_ALIASES[raw.trim().toLowerCase()] : undefined;
+}
+
+export function isTerminal(status: TaskStatus): boolean {
+	return status === 'succeeded' || status === 'failed';
+}
+
+const STATUS_RANK: Record<TaskStatus, number> = { submitted: 0, processing: 1, succeeded: 2, failed: 2 };
+
+export interface KlingVideo {
+	id: string | null;
+	url: string | null;
+	watermarkUrl: string | null;
+	durationSeconds: number | null;
+}
+
+export interface KlingImage {
+	index: number;
+	url: string | null;
+	watermarkUrl: string | null;
+}
+
+/** The one item shape all nodes emit. */
+export interface KlingTaskItem extends IDataObject {
+	taskId: string;
+	externalTaskId: string | null;
+	status: TaskStatus;
+	/** Kling's own status word, unchanged (`succeed`, `succeeded`, ...). */
+	klingStatus: string;
+	statusMessage: string;
+	finished: boolean;
+	taskType: KlingTaskType | null;
+	resultKind: 'videos' | 'images' | null;
+	createdAt: string | null;
+	createdAtMs: number | null;
+	updatedAt: string | null;
+	updatedAtMs: number | null;
+	videos: KlingVideo[];
+	images: KlingImage[];
+	parentVideo: KlingVideo | null;
+	unitsDeducted: number | null;
+	/** When Kling deletes the results (30 days after creation), ISO. */
+	resultsExpireAt: string | null;
+	raw: IDataObject;
+}
+
+export class KlingPayloadError extends Error {
+	constructor(
+		message: string,
+		readonly reason: 'not_json' | 'no_task_id' | 'unknown_status' | 'not_a_task',
+	) {
+		super(message);
+		this.name = 'KlingPayloadError';
+	}
+}
+
+const RESULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+function toNumber(v: unknown): number | null {
+	if (v === null || v === undefined || v === '') return null;
+	const n = typeof v === 'number' ? v : Number(v);
+	return Number.isFinite(n) ? n : null;
+}
+
+function toMs(v: unknown): number | null {
+	const n = toNumber(v);
+	if (n === null) return null;
+	// Kling timestamps are ms; tolerate seconds from older docs or third parties.
+	return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const s = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+
+function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
+	return { id: s(v.id), url: s(v.url), watermarkUrl: s(v.watermark_url), durationSeconds: toNumber(v.duration) };
+}
+
+/**
+ * Unwrap any accepted form into the task object: bare legacy task, `{code,message,data}`-wrapped,
+ * or new-standard `{id,status,outputs}`. Throws KlingPayloadError with a precise reason.
+ */
+export function parseTaskPayload(body: unknown, taskType: KlingTaskType | null = null): KlingTaskItem {
+	let payload = body;
+	if (typeof payload === 'string') {
+		try {
+			payload = JSON.parse(payload);
+		} catch {
+			throw new KlingPayloadError('Body is not JSON', 'not_json');
+		}
+	}
+	if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+		throw new KlingPayloadError('Body is not a Kling task object', 'not_a_task');
+	}
+	const wrapped = envelopeSchema.safeParse(payload);
+	if (wrapped.success && wrapped.data.data && typeof wrapped.data.data === 'object') {
+		payload = wrapped.data.data;
+	}
+	const obj = payload as IDataObject;
+	if ('task_id' in obj || 'task_status' in obj) return normaliseLegacy(obj, taskType);
+	if ('id' in obj && 'status' in obj) return normaliseNewStandard(obj, taskType);
+	throw new KlingPayloadError('Body has no task_id (or id)', 'no_task_id');
+}
+
+export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null = null): KlingTaskItem {
+	const parsed = legacyTaskSchema.safeParse(obj);
+	if (!parsed.success) {
+		const missingId = parsed.error.issues.some((i) => i.path[0] === 'task_id');
+		throw new KlingPayloadError(
+			missingId ? 'Body has no task_id' : `Body is not a Kling task: ${parsed.error.issues[0].path.join('.')} ${parsed.error.issues[0].message}`,
+			missingId ? 'no_task_id' : 'not_a_task',
+		);
+	}
+	const t = parsed.data;
+	const status = normaliseStatus(t.task_status);
+	if (!status) throw new KlingPayloadError(`Unknown task_status "${t.task_status}"`, 'unknown_status');
+	const createdAtMs = toMs(t.created_at);
+	const updatedAtMs = toMs(t.updated_at);
+	const pv = t.task_info?.parent_video;
+	return buildItem({
+		taskId: String(t.task_id),
+		externalTaskId: s(t.task_info?.external_task_id),
+		status,
+		klingStatus: t.task_status,
+		statusMessage: t.task_status_msg ?? '',
+		taskType,
+		createdAtMs,
+		updatedAtMs,
+		videos: (t.task_result?.videos ?? []).map(mapVideo),
+		images: (t.task_result?.images ?? []).map((im, i) => ({
+			index: toNumber(im.index) ?? i,
+			url: s(im.url),
+			watermarkUrl: s(im.watermark_url),
+		})),
+		parentVideo: pv ? mapVideo(pv) : null,
+		unitsDeducted: toNumber(t.final_unit_deduction),
+		raw: obj,
+	});
+}
+
+export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType | null = null): KlingTaskItem {
+	const parsed = newStandardTaskSchema.safeParse(obj);
+	if (!parsed.success) throw new KlingPayloadError('Body has no id', 'no_task_id');
+	const t = parsed.data;
+	const status = normaliseStatus(t.status);
+	if (!status) throw new KlingPayloadError(`Unknown status "${t.status}"`, 'unknown_status');
+	const videos: KlingVideo[] = [];
+	const images: KlingImage[] = [];
+	for (const out of t.outputs ?? []) {
+		const o = out as IDataObject;
+		if (o.type === 'video') {
+			videos.push({ id: s(o.id), url: s(o.url), watermarkUrl: s(o.watermark_url), durationSeconds: toNumber(o.duration) });
+		} else if (o.type === 'image') {
+			images.push({ index: toNumber(o.index) ?? images.length, url: s(o.url), watermarkUrl: s(o.watermark_url) });
+		}
+	}
+	const billed = (t.billing ?? []).reduce<number | null>((sum, b) => {
+		const n = toNumber((b as IDataObject).amount ?? (b as IDataObject).units);
+		return n === null ? sum : (sum ?? 0) + n;
+	}, null);
+	return buildItem({
+		taskId: String(t.id),
+		externalTaskId: s(t.external_id),
+		status,
+		klingStatus: t.status,
+		statusMessage: t.message ?? '',
+		taskType,
+		createdAtMs: toMs(t.create_time),
+		updatedAtMs: toMs(t.update_time),
+		videos,
+		images,
+		parentVideo: null,
+		unitsDeducted: billed,
+		raw: obj,
+	});
+}
+
+interface ItemParts {
+	taskId: string;
+	externalTaskId: string | null;
+	status: TaskStatus;
+	klingStatus: string;
+	statusMessage: string;
+	taskType: KlingTaskType | null;
+	createdAtMs: number | null;
+	updatedAtMs: number | null;
+	videos: KlingVideo[];
+	images: KlingImage[];
+	parentVideo: KlingVideo | null;
+	unitsDeducted: number | null;
+	raw: IDataObject;
+}
+
+function buildItem(p: ItemParts): KlingTaskItem {
+	const resultKind = p.taskType
+		? ENDPOINTS[p.taskType].resultKind
+		: p.videos.length
+			? 'videos'
+			: p.images.length
+				? 'images'
+				: null;
+	return {
+		taskId: p.taskId,
+		externalTaskId: p.externalTaskId,
+		status: p.status,
+		klingStatus: p.klingStatus,
+		statusMessage: p.statusMessage,
+		finished: isTerminal(p.status),
+		taskType: p.taskType,
+		resultKind,
+		createdAt: iso(p.createdAtMs),
+		createdAtMs: p.createdAtMs,
+		updatedAt: iso(p.updatedAtMs),
+		updatedAtMs: p.updatedAtMs,
+		videos: p.videos,
+		images: p.images,
+		parentVideo: p.parentVideo,
+		unitsDeducted: p.unitsDeducted,
+		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
+		raw: p.raw,
+	};
+}
+
+/** Parse a task from a Kling API response `data` (query, create or list entry). */
+export function taskFromApi(data: unknown, taskType: KlingTaskType | null): KlingTaskItem {
+	return parseTaskPayload(data, taskType);
+}
+
+export function withTaskType(item: KlingTaskItem, taskType: string | null | undefined): KlingTaskItem {
+	if (!isTaskType(taskType) || item.taskType === taskType) return item;
+	return { ...item, taskType, resultKind: ENDPOINTS[taskType].resultKind };
+}
+
+/**
+ * Ordering rule: is `next` a newer state of the task than `prev`?
+ * Terminal states never go back; a higher rank wins; equal rank is newer only with a later updated_at.
+ */
+export function isNewerState(
+	prev: { status: TaskStatus; updatedAtMs: number | null } | undefined,
+	next: { status: TaskStatus; updatedAtMs: number | null },
+): boolean {
+	if (!prev) return true;
+	if (isTerminal(prev.status)) return false;
+	const dr = STATUS_RANK[next.status] - STATUS_RANK[prev.status];
+	if (dr !== 0) return dr > 0;
+	return (next.updatedAtMs ?? 0) > (prev.updatedAtMs ?? 0);
+}
+
+/** Output index for the two/three-output nodes: 0 Succeeded, 1 Failed, 2 Progress. */
+export function outputIndexOf(status: TaskStatus): 0 | 1 | 2 {
+	return status === 'succeeded' ? 0 : status === 'failed' ? 1 : 2;
+}
