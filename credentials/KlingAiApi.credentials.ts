@@ -133,9 +133,13 @@ export class KlingAiApi implements ICredentialType {
 						String(credentials.secretKey ?? ''),
 						Math.floor(Date.now() / 1000),
 					);
-		if (!requestOptions.baseURL && !/^https?:\/\//i.test(requestOptions.url)) {
-			requestOptions.baseURL = resolveBaseUrl(credentials);
-		}
+		const apiBase = resolveBaseUrl(credentials);
+		const absolute = /^https?:\/\//i.test(requestOptions.url);
+		if (!requestOptions.baseURL && !absolute) requestOptions.baseURL = apiBase;
+		// Result downloads also go through this credential (for n8n's proxy and logging), but the token
+		// is only sent to the Kling API origin, never to a CDN or any other host.
+		const target = absolute ? requestOptions.url : `${requestOptions.baseURL ?? apiBase}`;
+		if (new URL(target).origin !== new URL(apiBase).origin) return requestOptions;
 		requestOptions.headers = { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token}` };
 		return requestOptions;
 	}

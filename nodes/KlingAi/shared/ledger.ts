@@ -1,0 +1,127 @@
+/**
+ * Exactly-once ledger: which state of which task a workflow has already emitted.
+ *
+ * One ledger per workflow, shared in-process by the Kling AI Trigger, the Poll Trigger and
+ * create-and-wait, with a synchronous check-and-set (`claim`) so concurrent duplicate callbacks
+ * cannot both pass. It is mirrored into workflow static data (`global` → `klingAiLedger`) so that
+ * it survives restarts wherever n8n persists static data; see README "Exactly once" for the limits.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { isNewerState, isTerminal, type KlingTaskItem, type TaskStatus } from './task';
+
+export type EmitSource = 'callback' | 'poll' | 'wait';
+
+export interface LedgerEntry {
+	status: TaskStatus;
+	updatedAtMs: number | null;
+	/** When this state was recorded (ms). */
+	at: number;
+	via: EmitSource;
+}
+
+export const STATIC_DATA_KEY = 'klingAiLedger';
+const STATUS_CODES: TaskStatus[] = ['submitted', 'processing', 'succeeded', 'failed'];
+
+export class TaskLedger {
+	private readonly entries = new Map<string, LedgerEntry>();
+
+	constructor(readonly capacity = 20_000) {}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	get(taskId: string): LedgerEntry | undefined {
+		return this.entries.get(taskId);
+	}
+
+	/**
+	 * Synchronous check-and-set. Records the item's state and returns true when it is newer than
+	 * anything recorded for the task (so the caller should emit it); false for duplicates, stale and
+	 * out-of-order states, and anything after a terminal state.
+	 */
+	claim(item: Pick<KlingTaskItem, 'taskId' | 'status' | 'updatedAtMs'>, via: EmitSource, now = Date.now()): boolean {
+		const prev = this.entries.get(item.taskId);
+		if (!isNewerState(prev, item)) return false;
+		this.set(item.taskId, { status: item.status, updatedAtMs: item.updatedAtMs, at: now, via });
+		return true;
+	}
+
+	/** Undo a claim whose emission failed, so a later delivery can emit it. */
+	release(taskId: string, previous: LedgerEntry | undefined): void {
+		if (previous) this.set(taskId, previous);
+		else this.entries.delete(taskId);
+	}
+
+	/** Merge entries from persisted state; never replaces a newer in-memory state. */
+	merge(taskId: string, entry: LedgerEntry): void {
+		const prev = this.entries.get(taskId);
+		if (isNewerState(prev, entry)) this.set(taskId, entry);
+	}
+
+	hasTerminal(taskId: string): boolean {
+		const e = this.entries.get(taskId);
+		return !!e && isTerminal(e.status);
+	}
+
+	entriesSince(at: number): Array<[string, LedgerEntry]> {
+		return [...this.entries].filter(([, e]) => e.at >= at);
+	}
+
+	private set(taskId: string, entry: LedgerEntry): void {
+		this.entries.delete(taskId);
+		this.entries.set(taskId, entry);
+		while (this.entries.size > this.capacity) {
+			const oldest = this.entries.keys().next().value as string;
+			this.entries.delete(oldest);
+		}
+	}
+
+	/** Compact form for static data: terminal entries only, newest last, bounded. */
+	toPersisted(limit = 3_000): IDataObject {
+		const terminal = [...this.entries].filter(([, e]) => isTerminal(e.status)).slice(-limit);
+		const tasks: IDataObject = {};
+		for (const [id, e] of terminal) tasks[id] = [STATUS_CODES.indexOf(e.status), e.updatedAtMs ?? 0, e.at, e.via];
+		return { v: 1, tasks };
+	}
+
+	loadPersisted(data: unknown): number {
+		const tasks = (data as IDataObject | undefined)?.tasks;
+		if (!tasks || typeof tasks !== 'object') return 0;
+		let n = 0;
+		for (const [id, raw] of Object.entries(tasks as IDataObject)) {
+			if (!Array.isArray(raw)) continue;
+			const status = STATUS_CODES[Number(raw[0])];
+			if (!status) continue;
+			this.merge(id, { status, updatedAtMs: Number(raw[1]) || null, at: Number(raw[2]) || 0, via: (raw[3] as EmitSource) ?? 'callback' });
+			n++;
+		}
+		return n;
+	}
+}
+
+const LEDGERS = new Map<string, TaskLedger>();
+
+/** The process-wide ledger of a workflow (trigger, poll trigger and waits of one workflow share it). */
+export function ledgerFor(workflowId: string | undefined): TaskLedger {
+	const key = workflowId ?? '(unsaved workflow)';
+	let ledger = LEDGERS.get(key);
+	if (!ledger) {
+		ledger = new TaskLedger();
+		LEDGERS.set(key, ledger);
+	}
+	return ledger;
+}
+
+/** Seed the ledger from static data, then return a function that writes it back. */
+export function syncWithStaticData(ledger: TaskLedger, globalStaticData: IDataObject): () => void {
+	ledger.loadPersisted(globalStaticData[STATIC_DATA_KEY]);
+	return () => {
+		globalStaticData[STATIC_DATA_KEY] = ledger.toPersisted();
+	};
+}
+
+/** For tests: forget every in-process ledger (simulates a restart). */
+export function resetLedgers(): void {
+	LEDGERS.clear();
+}
