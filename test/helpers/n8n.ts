@@ -1,0 +1,205 @@
+/**
+ * Real n8n-core contexts for tests: ExecuteContext / PollContext / WebhookContext from n8n-core
+ * with a credentials helper that calls OUR credential's authenticate() and n8n's real outbound
+ * HTTP stack. Nothing in the request path is mocked: the simulator (or a local server) answers.
+ */
+import { Container } from '@n8n/di';
+import { BinaryDataService, ExecuteContext, PollContext, WebhookContext } from 'n8n-core';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRunExecutionData,
+	type IWebhookData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { KlingAiApi } from '../../credentials/KlingAiApi.credentials';
+
+export const TEST_KEYS = { accessKey: 'ak_test', secretKey: 'sk_test', apiKey: 'kling_api_key_test' };
+
+export function simulatorCredentials(baseUrl: string, extra: IDataObject = {}): ICredentialDataDecryptedObject {
+	return {
+		authType: 'accessKey',
+		accessKey: TEST_KEYS.accessKey,
+		secretKey: TEST_KEYS.secretKey,
+		region: 'custom',
+		customBaseUrl: baseUrl,
+		webhookSecret: '',
+		...extra,
+	};
+}
+
+let binaryReady: Promise<void> | undefined;
+export async function initBinaryData(mode: 'default' | 'filesystem' = 'default', storagePath?: string): Promise<void> {
+	binaryReady ??= (async () => {
+		const service = Container.get(BinaryDataService);
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		await (service as any).init({ mode, availableModes: [mode], localStoragePath: storagePath ?? '/tmp/kling-n8n-binary', dbMaxFileSize: 512 });
+	})();
+	await binaryReady;
+}
+
+class NodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+	getByName(name: string): INodeType {
+		return this.types[name];
+	}
+	getByNameAndVersion(name: string): INodeType {
+		return this.types[name];
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export interface ContextSetup {
+	nodeType: INodeType;
+	typeName?: string;
+	parameters: IDataObject;
+	credentials: ICredentialDataDecryptedObject;
+	workflowId?: string;
+	staticData?: IDataObject;
+	nodeName?: string;
+	webhookId?: string;
+	executionId?: string;
+	webhookWaitingBaseUrl?: string;
+}
+
+export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: INode; additionalData: IWorkflowExecuteAdditionalData } {
+	const typeName = setup.typeName ?? `test.${setup.nodeType.description.name}`;
+	const node: INode = {
+		id: 'node-under-test',
+		name: setup.nodeName ?? setup.nodeType.description.displayName,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: setup.parameters as INode['parameters'],
+		credentials: { klingAiApi: { id: 'cred-1', name: 'Kling test' } },
+		webhookId: setup.webhookId ?? 'wh-1',
+	};
+	const workflow = new Workflow({
+		id: setup.workflowId ?? 'wf-1',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: new NodeTypes({ [typeName]: setup.nodeType }),
+		staticData: setup.staticData ?? {},
+		settings: {},
+	});
+	const credential = new KlingAiApi();
+	const additionalData = {
+		credentialsHelper: {
+			getParentTypes: () => [],
+			preAuthentication: async () => undefined,
+			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, options: IDataObject) =>
+				await credential.authenticate(creds, { ...(options as object) } as never),
+			getDecrypted: async () => ({ ...setup.credentials }),
+			getCredentialsProperties: () => credential.properties,
+			isCredentialUsableByNode: () => true,
+			updateCredentials: async () => undefined,
+			updateCredentialsOauthTokenData: async () => undefined,
+		},
+		executionId: setup.executionId ?? 'exec-1',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: setup.webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		userId: 'user-1',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		setExecutionStatus: () => undefined,
+		sendDataToUI: () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, node, additionalData };
+}
+
+export function executeContext(
+	setup: ContextSetup,
+	items: INodeExecutionData[] = [{ json: {} }],
+	mode: WorkflowExecuteMode = 'manual',
+	abortSignal?: AbortSignal,
+): ExecuteContext {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: { contextData: {}, nodeExecutionStack: [], metadata: {}, waitingExecution: {}, waitingExecutionSource: {} },
+	} as unknown as IRunExecutionData;
+	return new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		runExecutionData,
+		0,
+		items,
+		{ main: [items] },
+		{ node, data: { main: [items] }, source: null },
+		[],
+		abortSignal,
+	);
+}
+
+export function pollContext(setup: ContextSetup, mode: WorkflowExecuteMode = 'trigger', activation: 'init' | 'update' | 'activate' | 'manual' = 'activate') {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const ctx = new PollContext(workflow, node, additionalData, mode, activation);
+	return { ctx, workflow };
+}
+
+export interface FakeRequest {
+	body: unknown;
+	rawBody: Buffer;
+	headers: Record<string, string>;
+	query: Record<string, string>;
+}
+
+export interface CapturedResponse {
+	statusCode: number;
+	body: unknown;
+	ended: boolean;
+}
+
+/** A WebhookContext over a fake express request/response (what n8n's webhook server hands the node). */
+export function webhookContext(setup: ContextSetup, request: FakeRequest, mode: WorkflowExecuteMode = 'webhook') {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const captured: CapturedResponse = { statusCode: 200, body: undefined, ended: false };
+	const res = {
+		status(code: number) {
+			captured.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			captured.body = body;
+			captured.ended = true;
+			return res;
+		},
+		send(body: unknown) {
+			captured.body = body;
+			captured.ended = true;
+			return res;
+		},
+		end() {
+			captured.ended = true;
+			return res;
+		},
+		setHeader() {
+			return res;
+		},
+		headersSent: false,
+	};
+	const req = { ...request, params: {}, method: 'POST', headers: request.headers };
+	additionalData.httpRequest = req as never;
+	additionalData.httpResponse = res as never;
+	const webhookData = { httpMethod: 'POST', node: node.name, path: 'webhook', webhookDescription: { name: 'default', httpMethod: 'POST', path: 'webhook' }, workflowId: workflow.id } as unknown as IWebhookData;
+	const ctx = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
+	return { ctx, workflow, response: captured };
+}
