@@ -5,6 +5,7 @@
  */
 import {
 	NodeApiError,
+	NodeOperationError,
 	sleep as n8nSleep,
 	type IDataObject,
 	type IHttpRequestMethods,
@@ -152,8 +153,8 @@ export function classifyResponse(res: RawResponse, now: number): Outcome {
 }
 
 function networkCode(error: unknown): string | undefined {
-	const e = error as { code?: unknown; cause?: { code?: unknown }; name?: unknown; message?: unknown };
-	const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+	const e = error as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown }; message?: unknown };
+	const code = [e?.cause?.code, e?.code, e?.httpCode].find((c): c is string => typeof c === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(c));
 	if (code) return code;
 	if (typeof e?.message === 'string' && /timeout/i.test(e.message)) return 'ETIMEDOUT';
 	return undefined;
@@ -215,9 +216,17 @@ async function sendOnce(ctx: KlingRequestContext, req: KlingRequest, policy: Ret
 		return classifyResponse(res, policy.now());
 	} catch (error) {
 		// Never pass the original error on: its request config carries the Authorization header.
-		const e = error as { httpCode?: unknown; cause?: unknown };
-		if (e && typeof e === 'object' && 'context' in e && e.httpCode) {
-			return classifyResponse({ statusCode: Number(e.httpCode), headers: {}, body: undefined }, policy.now());
+		const message = (error as { message?: unknown })?.message;
+		if (typeof message === 'string' && /Custom Base URL|Unknown region/.test(message)) {
+			throw new NodeOperationError(ctx.getNode(), message, {
+				itemIndex: req.itemIndex,
+				description: 'Fix the Region / Custom Base URL of the Kling AI API credential.',
+			});
+		}
+		// n8n wraps network failures in a NodeApiError whose httpCode is the network code (ECONNRESET, ...).
+		const httpCode = (error as { httpCode?: unknown })?.httpCode;
+		if (typeof httpCode === 'string' && /^\d{3}$/.test(httpCode)) {
+			return classifyResponse({ statusCode: Number(httpCode), headers: {}, body: undefined }, policy.now());
 		}
 		return classifyNetworkError(error);
 	}
