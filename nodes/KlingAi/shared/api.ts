@@ -13,11 +13,6 @@ import {
 
 export const MAX_PAGE_SIZE = 500;
 
-function isNotFound(error: unknown): boolean {
-	const e = error as { httpCode?: unknown; message?: unknown };
-	return String(e?.httpCode) === '404' || (typeof e?.message === 'string' && /Kling error 1203\b/.test(e.message));
-}
-
 /** A stable external_task_id: the same workflow, execution, node and item give the same id. */
 export function generateExternalTaskId(parts: Array<string | number | undefined>): string {
 	const digest = createHash('sha256').update(parts.map((p) => String(p ?? '')).join('|')).digest('hex').slice(0, 24);
@@ -42,12 +37,8 @@ export async function findTask(
 	id: string,
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<KlingTaskItem | undefined> {
-	try {
-		return await getTask(ctx, type, id, policy);
-	} catch (error) {
-		if (isNotFound(error)) return undefined;
-		throw error;
-	}
+	const res = await klingApiRequest(ctx, { method: 'GET', path: queryPath(type, id), allowNotFound: true }, policy);
+	return res.notFound ? undefined : taskFromApi(res.data, type);
 }
 
 /** Find a task whose type is unknown (e.g. a callback without kling_type) by asking each endpoint. */

@@ -12,12 +12,8 @@ export class BaseUrlError extends Error {}
 
 /** Validate a custom base URL: https (http only on loopback), an origin with at most a path prefix, no /v1. */
 export function validateCustomBaseUrl(raw: string): string {
-	let url: URL;
-	try {
-		url = new URL(raw.trim());
-	} catch {
-		throw new BaseUrlError(`Custom Base URL "${raw}" is not a valid URL`);
-	}
+	if (!URL.canParse(raw.trim())) throw new BaseUrlError(`Custom Base URL "${raw}" is not a valid URL`);
+	const url = new URL(raw.trim());
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
 		throw new BaseUrlError('Custom Base URL must use https (http is accepted only for localhost)');
 	}

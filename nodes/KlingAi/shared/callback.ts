@@ -24,12 +24,10 @@ export class CallbackUrlError extends Error {
 
 /** Reject URLs Kling cannot or should not call: not http(s), plain http off loopback, test URLs in production. */
 export function validateCallbackUrl(raw: string, opts: { productionRun: boolean }): URL {
-	let url: URL;
-	try {
-		url = new URL(raw.trim());
-	} catch {
+	if (!URL.canParse(raw.trim())) {
 		throw new CallbackUrlError(`Callback URL "${raw}" is not a valid URL`, 'Copy the Production URL from the Kling AI Trigger node.');
 	}
+	const url = new URL(raw.trim());
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
 		throw new CallbackUrlError(
 			'Callback URL must use https',

@@ -2,8 +2,11 @@
  * Streamed download of task results into n8n binary data. Goes through httpRequestWithAuthentication
  * (proxy, logging); the credential adds its token only for the Kling API origin, never for CDN hosts.
  */
-import { NodeOperationError, type IBinaryData, type IBinaryKeyData, type IHttpRequestOptions, type INode } from 'n8n-workflow';
-import type { Readable } from 'node:stream';
+import { NodeOperationError, type IBinaryKeyData, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
+
+type PrepareBinaryData = IExecuteFunctions['helpers']['prepareBinaryData'];
+/** The response stream, typed through n8n's own signature (node:stream may not be imported here). */
+type BinaryStream = Parameters<PrepareBinaryData>[0] & { destroy?: () => void };
 import { CREDENTIAL_NAME } from './transport';
 import type { KlingTaskItem } from './task';
 
@@ -11,7 +14,7 @@ export interface DownloadContext {
 	getNode(): INode;
 	helpers: {
 		httpRequestWithAuthentication(this: unknown, credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
-		prepareBinaryData(binaryData: Buffer | Readable, filePath?: string, mimeType?: string): Promise<IBinaryData>;
+		prepareBinaryData: PrepareBinaryData;
 	};
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
 }
@@ -57,7 +60,7 @@ export async function downloadResults(ctx: DownloadContext, item: KlingTaskItem,
 			ignoreHttpStatusErrors: true,
 			timeout: 10 * 60_000,
 			abortSignal: ctx.getExecutionCancelSignal?.(),
-		})) as { statusCode: number; headers: Record<string, unknown>; body: Readable };
+		})) as { statusCode: number; headers: Record<string, unknown>; body: BinaryStream };
 		if (res.statusCode >= 400) {
 			res.body?.destroy?.();
 			const expired = res.statusCode === 403 || res.statusCode === 404 || res.statusCode === 410;

@@ -157,6 +157,16 @@ function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
 	return { id: s(v.id), url: s(v.url), watermarkUrl: s(v.watermark_url), durationSeconds: toNumber(v.duration) };
 }
 
+const NOT_JSON = Symbol('not-json');
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return NOT_JSON;
+	}
+}
+
 /**
  * Unwrap any accepted form into the task object: bare legacy task, `{code,message,data}`-wrapped,
  * or new-standard `{id,status,outputs}`. Throws KlingPayloadError with a precise reason.
@@ -164,11 +174,8 @@ function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
 export function parseTaskPayload(body: unknown, taskType: KlingTaskType | null = null): KlingTaskItem {
 	let payload = body;
 	if (typeof payload === 'string') {
-		try {
-			payload = JSON.parse(payload);
-		} catch {
-			throw new KlingPayloadError('Body is not JSON', 'not_json');
-		}
+		payload = parseJson(payload);
+		if (payload === NOT_JSON) throw new KlingPayloadError('Body is not JSON', 'not_json');
 	}
 	if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
 		throw new KlingPayloadError('Body is not a Kling task object', 'not_a_task');

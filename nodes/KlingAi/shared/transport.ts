@@ -59,12 +59,15 @@ export interface KlingRequest {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
+	/** Answer `{ notFound: true }` for code 1203 / HTTP 404 instead of throwing (lookups). */
+	allowNotFound?: boolean;
 }
 
 export interface KlingResponse<T = unknown> {
 	data: T;
 	requestId: string | null;
 	attempts: number;
+	notFound?: boolean;
 }
 
 interface RawResponse {
@@ -257,6 +260,9 @@ export async function klingApiRequest<T = unknown>(
 		}
 		const outcome = await sendOnce(ctx, req, policy);
 		if (outcome.kind === 'ok') return { data: outcome.data as T, requestId: outcome.requestId, attempts: attempt };
+		if (req.allowNotFound && (outcome.code === 1203 || (outcome.code === null && outcome.httpCode === 404))) {
+			return { data: undefined as T, requestId: outcome.requestId, attempts: attempt, notFound: true };
+		}
 		if (ctx.getExecutionCancelSignal?.()?.aborted) throw toApiError(ctx.getNode(), outcome, req.itemIndex, ' (execution cancelled)');
 		if (outcome.retry === 'never') throw toApiError(ctx.getNode(), outcome, req.itemIndex);
 		if (outcome.retry === 'resign') {
