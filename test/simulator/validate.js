@@ -1,0 +1,523 @@
+// @ts-check
+'use strict';
+/**
+ * Create-body validation for every legacy endpoint, after reference/kling-api.md §3.
+ * Throws FieldError; its message always starts with the offending field ("cfg_scale: must be
+ * between 0 and 1"), code 1200 for a missing required field or a body that is not an object,
+ * 1201 for an unknown field or a bad value. Where the reference marks a fact UNCERTAIN (or two
+ * official editions disagree) both forms are accepted; each such place says so.
+ */
+
+class FieldError extends Error {
+	/** @param {string} field @param {string} reason @param {1200 | 1201} [code] */
+	constructor(field, reason, code = 1201) {
+		super(field ? `${field}: ${reason}` : reason);
+		this.name = 'FieldError';
+		this.field = field;
+		this.code = code;
+	}
+}
+
+/** Always allowed on top of each endpoint's own fields. `model` is the legacy spelling of model_name. */
+const COMMON_FIELDS = ['callback_url', 'external_task_id', 'watermark_info', 'model'];
+
+const MAX_PROMPT = 2500;
+const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+const AUDIO_MAX_BYTES = 5 * 1024 * 1024;
+
+const T2V_MODELS = ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
+const I2V_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
+const MULTI_I2V_MODELS = ['kling-v1-6'];
+const IMAGE_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v2', 'kling-v2-new', 'kling-v2-1', 'kling-v3'];
+const TRY_ON_MODELS = ['kolors-virtual-try-on-v1', 'kolors-virtual-try-on-v1-5'];
+const DUAL_EFFECT_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6'];
+const DUAL_EFFECT_SCENES = ['hug', 'kiss', 'heart_gesture', 'fight'];
+const VIDEO_ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
+const IMAGE_ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'];
+const CAMERA_TYPES = ['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward'];
+const CAMERA_AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'];
+const DURATIONS_CLASSIC = ['5', '10'];
+const DURATIONS_V3 = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
+
+/** @typedef {Record<string, unknown>} Obj */
+
+/** @param {unknown} v */
+const typeName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+/** @param {unknown} v @returns {v is Obj} */
+const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** @param {unknown} v */
+const present = (v) => v !== undefined && v !== null;
+
+/** @param {Obj} obj @param {readonly string[]} allowed @param {string} p */
+function checkKeys(obj, allowed, p, where = '') {
+	for (const key of Object.keys(obj)) {
+		if (!allowed.includes(key)) throw new FieldError(p + key, `unknown field${where ? ` for ${where}` : ''}`);
+	}
+}
+
+/** @param {string} field */
+const missing = (field) => new FieldError(field, 'is required', 1200);
+
+/**
+ * @param {Obj} obj @param {string} key @param {string} p
+ * @param {{ required?: boolean, max?: number, values?: readonly string[] }} [o]
+ * @returns {string | undefined}
+ */
+function str(obj, key, p, o = {}) {
+	const v = obj[key];
+	if (!present(v)) {
+		if (o.required) throw missing(p + key);
+		return undefined;
+	}
+	if (typeof v !== 'string') throw new FieldError(p + key, `must be a string, got ${typeName(v)}`);
+	if (o.required && v.trim() === '') throw missing(p + key);
+	if (o.max !== undefined && [...v].length > o.max) {
+		throw new FieldError(p + key, `must be at most ${o.max} characters (got ${[...v].length})`);
+	}
+	if (o.values && !o.values.includes(v)) {
+		throw new FieldError(p + key, `must be one of ${o.values.join(', ')} (got "${v}")`);
+	}
+	return v;
+}
+
+/**
+ * @param {Obj} obj @param {string} key @param {string} p
+ * @param {{ required?: boolean, min?: number, max?: number, int?: boolean }} [o]
+ * @returns {number | undefined}
+ */
+function num(obj, key, p, o = {}) {
+	const v = obj[key];
+	if (!present(v)) {
+		if (o.required) throw missing(p + key);
+		return undefined;
+	}
+	if (typeof v !== 'number' || !Number.isFinite(v)) throw new FieldError(p + key, `must be a number, got ${typeName(v)}`);
+	if (o.int && !Number.isInteger(v)) throw new FieldError(p + key, 'must be an integer');
+	if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max)) {
+		throw new FieldError(p + key, `must be between ${o.min} and ${o.max}`);
+	}
+	return v;
+}
+
+/** @param {Obj} obj @param {string} key @param {string} p @returns {boolean | undefined} */
+function bool(obj, key, p) {
+	const v = obj[key];
+	if (!present(v)) return undefined;
+	if (typeof v !== 'boolean') throw new FieldError(p + key, `must be a boolean, got ${typeName(v)}`);
+	return v;
+}
+
+/** Kling types `duration` as a string ("5"); a number is the classic client bug, so say so. */
+function duration(/** @type {Obj} */ obj, /** @type {string} */ key, /** @type {string} */ p, /** @type {readonly string[]} */ values, required = false) {
+	const v = obj[key];
+	if (typeof v === 'number') throw new FieldError(p + key, `must be a string such as "5", not a number`);
+	return str(obj, key, p, { required, values });
+}
+
+/** @param {string} value */
+function isHttpUrl(value) {
+	try {
+		const u = new URL(value);
+		return u.protocol === 'http:' || u.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * An image/video/audio input: an http(s) URL or raw base64 (no `data:` prefix).
+ * @param {Obj} obj @param {string} key @param {string} p
+ * @param {{ required?: boolean, maxBytes?: number, urlOnly?: boolean, base64Only?: boolean }} [o]
+ */
+function media(obj, key, p, o = {}) {
+	const v = str(obj, key, p, { required: o.required });
+	if (v === undefined) return undefined;
+	const field = p + key;
+	if (v.trim() === '') throw new FieldError(field, 'must not be empty');
+	if (/^data:/i.test(v.trim())) {
+		throw new FieldError(field, 'must be a URL or raw base64 without a "data:...;base64," prefix');
+	}
+	if (/^[a-z][a-z0-9+.-]*:/i.test(v) && !/^[A-Za-z0-9+/]+={0,2}$/.test(v)) {
+		if (o.base64Only) throw new FieldError(field, 'must be raw base64 data, not a URL');
+		if (!isHttpUrl(v)) throw new FieldError(field, 'must be an http(s) URL or raw base64');
+		return v;
+	}
+	if (o.urlOnly) throw new FieldError(field, 'must be an http(s) URL');
+	const compact = v.replace(/\s+/g, '');
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new FieldError(field, 'must be an http(s) URL or raw base64');
+	if (o.maxBytes !== undefined && Math.floor((compact.length * 3) / 4) > o.maxBytes) {
+		throw new FieldError(field, `must be at most ${o.maxBytes / 1024 / 1024} MB`);
+	}
+	return v;
+}
+
+/** @param {Obj} obj @param {string} key @param {string} p @param {{ required?: boolean, max?: number, min?: number }} [o] */
+function arr(obj, key, p, o = {}) {
+	const v = obj[key];
+	if (!present(v)) {
+		if (o.required) throw missing(p + key);
+		return undefined;
+	}
+	if (!Array.isArray(v)) throw new FieldError(p + key, `must be an array, got ${typeName(v)}`);
+	if (o.min !== undefined && v.length < o.min) {
+		throw new FieldError(p + key, o.required && v.length === 0 ? 'must not be empty' : `must have at least ${o.min} entries`);
+	}
+	if (o.max !== undefined && v.length > o.max) throw new FieldError(p + key, `must have at most ${o.max} entries`);
+	return v;
+}
+
+/** @param {Obj} obj @param {string} key @param {string} p @param {{ required?: boolean }} [o] @returns {Obj | undefined} */
+function object(obj, key, p, o = {}) {
+	const v = obj[key];
+	if (!present(v)) {
+		if (o.required) throw missing(p + key);
+		return undefined;
+	}
+	if (!isObj(v)) throw new FieldError(p + key, `must be an object, got ${typeName(v)}`);
+	return v;
+}
+
+// ---------------------------------------------------------------- shared field groups
+
+/** @param {Obj} body */
+function commonFields(body) {
+	const cb = str(body, 'callback_url', '');
+	if (cb !== undefined && !isHttpUrl(cb)) throw new FieldError('callback_url', 'must be an http(s) URL');
+	const ext = str(body, 'external_task_id', '');
+	if (ext !== undefined && ext.trim() === '') throw new FieldError('external_task_id', 'must not be empty');
+	const wm = object(body, 'watermark_info', '');
+	if (wm) {
+		checkKeys(wm, ['enabled'], 'watermark_info.');
+		bool(wm, 'enabled', 'watermark_info.');
+	}
+	str(body, 'model', '');
+}
+
+/** @param {Obj} body @param {string} p */
+function cameraControl(body, p = '') {
+	const cc = object(body, 'camera_control', p);
+	if (!cc) return undefined;
+	const cp = `${p}camera_control.`;
+	checkKeys(cc, ['type', 'config'], cp);
+	const type = str(cc, 'type', cp, { required: true, values: CAMERA_TYPES });
+	if (type === 'simple') {
+		const config = object(cc, 'config', cp, { required: true });
+		if (!config) throw missing(`${cp}config`);
+		checkKeys(config, CAMERA_AXES, `${cp}config.`);
+		let nonZero = 0;
+		for (const axis of CAMERA_AXES) {
+			const v = num(config, axis, `${cp}config.`, { min: -10, max: 10 });
+			if (v) nonZero++;
+		}
+		if (nonZero !== 1) {
+			throw new FieldError(`${cp}config`, `exactly one of ${CAMERA_AXES.join(', ')} must be non-zero for type "simple" (got ${nonZero})`);
+		}
+	} else if (present(cc.config)) {
+		// "config: required only for simple"; the docs say it need not be filled for the others. Accepted, not used.
+		object(cc, 'config', cp);
+	}
+	return cc;
+}
+
+/**
+ * Model-dependent options shared by text2video and image2video (§3.1, §3.2, §3.12).
+ * @param {Obj} body @param {string} model
+ */
+function videoOptions(body, model) {
+	const isV2x = model.startsWith('kling-v2');
+	const isV3 = model === 'kling-v3';
+	const hasAudio = model === 'kling-v2-6' || isV3;
+
+	if (present(body.cfg_scale)) {
+		num(body, 'cfg_scale', '', { min: 0, max: 1 });
+		if (isV2x) throw new FieldError('cfg_scale', `is not supported by ${model} (kling-v2.x models do not support cfg_scale)`);
+	}
+	const mode = str(body, 'mode', '', { values: ['std', 'pro', '4k'] });
+	if (mode === '4k' && !isV3) throw new FieldError('mode', `"4k" is only available for kling-v3 (got model ${model})`);
+	if (model === 'kling-v2-master' && mode !== undefined && mode !== 'std') {
+		throw new FieldError('mode', 'kling-v2-master does not support the mode parameter');
+	}
+	const dur = duration(body, 'duration', '', isV3 ? DURATIONS_V3 : DURATIONS_CLASSIC) ?? '5';
+
+	const sound = str(body, 'sound', '', { values: ['on', 'off'] });
+	if (sound === 'on' && !hasAudio) throw new FieldError('sound', `"on" is only supported by kling-v2-6 and kling-v3 (got model ${model})`);
+
+	const multiShot = bool(body, 'multi_shot', '');
+	const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
+	const prompts = arr(body, 'multi_prompt', '', { max: 6 });
+	if (multiShot) {
+		if (!isV3) throw new FieldError('multi_shot', `is only supported by kling-v3 (got model ${model})`);
+		if (!shotType) throw missing('shot_type');
+	} else {
+		if (shotType !== undefined) throw new FieldError('shot_type', 'requires multi_shot: true');
+		if (prompts !== undefined) throw new FieldError('multi_prompt', 'requires multi_shot: true');
+	}
+	if (multiShot && shotType === 'customize') {
+		if (!prompts || prompts.length === 0) throw missing('multi_prompt');
+		let total = 0;
+		prompts.forEach((shot, i) => {
+			const sp = `multi_prompt[${i}].`;
+			if (!isObj(shot)) throw new FieldError(`multi_prompt[${i}]`, 'must be an object');
+			checkKeys(shot, ['index', 'prompt', 'duration'], sp);
+			num(shot, 'index', sp, { int: true, min: 1, max: 6 });
+			str(shot, 'prompt', sp, { required: true, max: 512 });
+			const d = duration(shot, 'duration', sp, DURATIONS_V3.concat(['1', '2']), true);
+			total += Number(d);
+		});
+		if (total !== Number(dur)) {
+			throw new FieldError('multi_prompt', `shot durations must add up to duration ${dur} (got ${total})`);
+		}
+	}
+
+	const voices = arr(body, 'voice_list', '', { max: 2 });
+	if (voices) {
+		voices.forEach((v, i) => {
+			if (!isObj(v)) throw new FieldError(`voice_list[${i}]`, 'must be an object');
+			checkKeys(v, ['voice_id'], `voice_list[${i}].`);
+			str(v, 'voice_id', `voice_list[${i}].`, { required: true });
+		});
+		if (voices.length && sound !== 'on') throw new FieldError('voice_list', 'requires sound "on"');
+	}
+	return { mode, duration: dur };
+}
+
+/** The prompt string the lifecycle scans for `sim:` markers. */
+const promptText = (/** @type {Obj} */ body) => {
+	const parts = [body.prompt, body.negative_prompt, body.external_task_id];
+	if (isObj(body.input)) parts.push(body.input.text);
+	if (Array.isArray(body.multi_prompt)) for (const s of body.multi_prompt) if (isObj(s)) parts.push(s.prompt);
+	return parts.filter((x) => typeof x === 'string').join('\n');
+};
+
+// ---------------------------------------------------------------- endpoints
+
+/** @type {Record<string, { fields: string[], check: (body: Obj) => void }>} */
+const VALIDATORS = {
+	textToVideo: {
+		fields: ['model_name', 'prompt', 'negative_prompt', 'cfg_scale', 'mode', 'camera_control', 'aspect_ratio', 'duration', 'sound', 'multi_shot', 'shot_type', 'multi_prompt', 'voice_list'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: T2V_MODELS }) ?? 'kling-v1';
+			// DOC-25: prompt required; DOC-26: optional when multi_shot uses customized shots. Both accepted.
+			const customShots = body.multi_shot === true && body.shot_type === 'customize';
+			str(body, 'prompt', '', { required: !customShots, max: MAX_PROMPT });
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
+			videoOptions(body, model);
+			cameraControl(body);
+		},
+	},
+	imageToVideo: {
+		fields: ['model_name', 'image', 'image_tail', 'prompt', 'negative_prompt', 'cfg_scale', 'mode', 'static_mask', 'dynamic_masks', 'camera_control', 'duration', 'sound', 'multi_shot', 'shot_type', 'multi_prompt', 'element_list', 'voice_list'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: I2V_MODELS }) ?? 'kling-v1';
+			// DOC-25: image required; DOC-26: image optional but "at least one of image or image_tail". Accept both.
+			const image = media(body, 'image', '', { maxBytes: IMAGE_MAX_BYTES });
+			const tail = media(body, 'image_tail', '', { maxBytes: IMAGE_MAX_BYTES });
+			if (!image && !tail) throw new FieldError('image', 'is required (at least one of image or image_tail must be provided)', 1200);
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			videoOptions(body, model);
+			const staticMask = media(body, 'static_mask', '', { maxBytes: IMAGE_MAX_BYTES });
+			const masks = arr(body, 'dynamic_masks', '', { max: 6 });
+			if (masks) {
+				masks.forEach((m, i) => {
+					const mp = `dynamic_masks[${i}].`;
+					if (!isObj(m)) throw new FieldError(`dynamic_masks[${i}]`, 'must be an object');
+					checkKeys(m, ['mask', 'trajectories'], mp);
+					media(m, 'mask', mp, { required: true, maxBytes: IMAGE_MAX_BYTES });
+					const traj = arr(m, 'trajectories', mp, { required: true, min: 2, max: 77 }) ?? [];
+					traj.forEach((pt, j) => {
+						const tp = `${mp}trajectories[${j}].`;
+						if (!isObj(pt)) throw new FieldError(`${mp}trajectories[${j}]`, 'must be an object {x, y}');
+						checkKeys(pt, ['x', 'y'], tp);
+						num(pt, 'x', tp, { required: true, int: true });
+						num(pt, 'y', tp, { required: true, int: true });
+					});
+				});
+			}
+			const camera = cameraControl(body);
+			// "image+image_tail, dynamic_masks/static_mask, and camera_control cannot be used at the same time".
+			const groups = [
+				tail && image ? 'image_tail' : null,
+				staticMask || (masks && masks.length) ? (staticMask ? 'static_mask' : 'dynamic_masks') : null,
+				camera ? 'camera_control' : null,
+			].filter(Boolean);
+			if (groups.length > 1) {
+				throw new FieldError(String(groups[1]), `cannot be combined with ${groups[0]} (image+image_tail, static_mask/dynamic_masks and camera_control are mutually exclusive)`);
+			}
+			const elements = arr(body, 'element_list', '', { max: 3 });
+			if (elements) {
+				elements.forEach((e, i) => {
+					const ep = `element_list[${i}].`;
+					if (!isObj(e)) throw new FieldError(`element_list[${i}]`, 'must be an object');
+					checkKeys(e, ['element_id'], ep);
+					const id = e.element_id;
+					if (!present(id)) throw missing(`${ep}element_id`);
+					if (!(Number.isInteger(id) || (typeof id === 'string' && /^\d+$/.test(id)))) {
+						throw new FieldError(`${ep}element_id`, 'must be an integer id');
+					}
+				});
+				if (elements.length && Array.isArray(body.voice_list) && body.voice_list.length) {
+					throw new FieldError('element_list', 'cannot be combined with voice_list');
+				}
+			}
+		},
+	},
+	multiImageToVideo: {
+		fields: ['model_name', 'image_list', 'prompt', 'negative_prompt', 'mode', 'duration', 'aspect_ratio'],
+		check(body) {
+			str(body, 'model_name', '', { values: MULTI_I2V_MODELS });
+			const list = arr(body, 'image_list', '', { required: true, min: 1, max: 4 }) ?? [];
+			list.forEach((entry, i) => {
+				if (!isObj(entry)) throw new FieldError(`image_list[${i}]`, 'must be an object {image}');
+				checkKeys(entry, ['image'], `image_list[${i}].`);
+				media(entry, 'image', `image_list[${i}].`, { required: true, maxBytes: IMAGE_MAX_BYTES });
+			});
+			str(body, 'prompt', '', { required: true, max: MAX_PROMPT });
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			str(body, 'mode', '', { values: ['std', 'pro'] });
+			duration(body, 'duration', '', DURATIONS_CLASSIC);
+			str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
+		},
+	},
+	extendVideo: {
+		fields: ['video_id', 'prompt', 'negative_prompt', 'cfg_scale'],
+		check(body) {
+			str(body, 'video_id', '', { required: true });
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			// The capability map says extension ignores negative_prompt/cfg_scale; the field table lists them. Accepted.
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			num(body, 'cfg_scale', '', { min: 0, max: 1 });
+		},
+	},
+	lipSync: {
+		fields: ['input'],
+		check(body) {
+			const input = object(body, 'input', '', { required: true });
+			if (!input) throw missing('input');
+			const p = 'input.';
+			checkKeys(input, ['video_id', 'video_url', 'mode', 'text', 'voice_id', 'voice_language', 'voice_speed', 'audio_type', 'audio_file', 'audio_url'], p);
+			const mode = str(input, 'mode', p, { required: true, values: ['text2video', 'audio2video'] });
+			const videoId = str(input, 'video_id', p);
+			const videoUrl = media(input, 'video_url', p, { urlOnly: true });
+			if (!videoId && !videoUrl) throw new FieldError('input.video_id', 'video_id or video_url is required', 1200);
+			if (videoId && videoUrl) throw new FieldError('input.video_url', 'cannot be combined with input.video_id (use exactly one)');
+			str(input, 'voice_language', p, { values: ['zh', 'en'] });
+			num(input, 'voice_speed', p, { min: 0.8, max: 2.0 });
+			if (mode === 'text2video') {
+				str(input, 'text', p, { required: true, max: 120 });
+				str(input, 'voice_id', p, { required: true });
+			} else {
+				const audioType = str(input, 'audio_type', p, { required: true, values: ['file', 'url'] });
+				if (audioType === 'file') media(input, 'audio_file', p, { required: true, base64Only: true, maxBytes: AUDIO_MAX_BYTES });
+				else media(input, 'audio_url', p, { required: true, urlOnly: true });
+			}
+		},
+	},
+	videoEffects: {
+		fields: ['effect_scene', 'input'],
+		check(body) {
+			// ~150 scenes, growing: any non-empty string; dual-character scenes get their own input shape.
+			const scene = str(body, 'effect_scene', '', { required: true });
+			const input = object(body, 'input', '', { required: true });
+			if (!input || !scene) throw missing('input');
+			const p = 'input.';
+			if (DUAL_EFFECT_SCENES.includes(scene)) {
+				checkKeys(input, ['model_name', 'mode', 'images', 'image', 'duration'], p, `effect_scene "${scene}"`);
+				const model = str(input, 'model_name', p, { values: DUAL_EFFECT_MODELS });
+				if (scene === 'fight' && model && model !== 'kling-v1-6') {
+					throw new FieldError('input.model_name', 'effect_scene "fight" only supports kling-v1-6');
+				}
+				str(input, 'mode', p, { values: ['std', 'pro'] });
+				// The field table names it `image` (array), the official example `images`: both accepted (UNCERTAIN).
+				const key = present(input.images) ? 'images' : 'image';
+				if (present(input.images) && present(input.image)) throw new FieldError('input.image', 'use either images or image, not both');
+				const images = arr(input, key, p, { required: true });
+				if (!images) throw missing('input.images');
+				if (images.length !== 2) throw new FieldError(`input.${key}`, `must contain exactly 2 images (got ${images.length})`);
+				images.forEach((img, i) => media({ [i]: img }, String(i), `input.${key}.`, { required: true, maxBytes: IMAGE_MAX_BYTES }));
+				duration(input, 'duration', p, DURATIONS_CLASSIC, true);
+			} else {
+				// ComfyUI sends model_name here too (third party); accepted as a plain string.
+				checkKeys(input, ['image', 'duration', 'model_name'], p, `effect_scene "${scene}"`);
+				str(input, 'model_name', p);
+				if (Array.isArray(input.image)) throw new FieldError('input.image', `must be a single image for effect_scene "${scene}"`);
+				media(input, 'image', p, { required: true, maxBytes: IMAGE_MAX_BYTES });
+				duration(input, 'duration', p, ['5'], true);
+			}
+		},
+	},
+	imageGeneration: {
+		fields: ['model_name', 'prompt', 'negative_prompt', 'image', 'image_reference', 'image_fidelity', 'human_fidelity', 'resolution', 'n', 'aspect_ratio'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: IMAGE_MODELS });
+			str(body, 'prompt', '', { required: true, max: MAX_PROMPT });
+			const image = media(body, 'image', '', { maxBytes: IMAGE_MAX_BYTES });
+			const negative = str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			if (negative && image) throw new FieldError('negative_prompt', 'is not supported when image is set');
+			const reference = str(body, 'image_reference', '', { values: ['subject', 'face'] });
+			if (reference && !image) throw new FieldError('image', `is required when image_reference is "${reference}"`, 1200);
+			num(body, 'image_fidelity', '', { min: 0, max: 1 });
+			const human = num(body, 'human_fidelity', '', { min: 0, max: 1 });
+			if (human !== undefined && reference !== 'subject') {
+				throw new FieldError('human_fidelity', 'is only allowed when image_reference is "subject"');
+			}
+			// Which models allow 2k differs between editions (UNCERTAIN): any model accepted.
+			str(body, 'resolution', '', { values: ['1k', '2k'] });
+			num(body, 'n', '', { int: true, min: 1, max: 9 });
+			const ratio = str(body, 'aspect_ratio', '', { values: IMAGE_ASPECT_RATIOS });
+			// 21:9 is not available on kling-v1; the default model is disputed (UNCERTAIN), so only an explicit kling-v1 is refused.
+			if (ratio === '21:9' && model === 'kling-v1') throw new FieldError('aspect_ratio', '21:9 is not supported by kling-v1');
+		},
+	},
+	imageExpand: {
+		fields: ['image', 'up_expansion_ratio', 'down_expansion_ratio', 'left_expansion_ratio', 'right_expansion_ratio', 'prompt', 'n'],
+		check(body) {
+			media(body, 'image', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			// Marked "Required" with default 0 in the same table: missing ratios are accepted as 0.
+			const r = (/** @type {string} */ k) => num(body, k, '', { min: 0, max: 2 }) ?? 0;
+			const up = r('up_expansion_ratio');
+			const down = r('down_expansion_ratio');
+			const left = r('left_expansion_ratio');
+			const right = r('right_expansion_ratio');
+			const area = (1 + up + down) * (1 + left + right);
+			if (area > 3 + 1e-9) {
+				throw new FieldError('up_expansion_ratio', `the expanded image (up/down/left/right_expansion_ratio) must be at most 3x the original area (got ${area.toFixed(2)}x)`);
+			}
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			num(body, 'n', '', { int: true, min: 1, max: 9 });
+		},
+	},
+	virtualTryOn: {
+		fields: ['model_name', 'human_image', 'cloth_image'],
+		check(body) {
+			str(body, 'model_name', '', { values: TRY_ON_MODELS });
+			media(body, 'human_image', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			media(body, 'cloth_image', '', { maxBytes: IMAGE_MAX_BYTES });
+		},
+	},
+};
+
+/**
+ * Validate a create body for `type`; throws FieldError.
+ * @param {string} type @param {unknown} body
+ */
+function validateCreate(type, body) {
+	const v = VALIDATORS[type];
+	if (!v) throw new FieldError('', `unknown task type ${type}`, 1200);
+	if (!isObj(body)) throw new FieldError('body', `must be a JSON object, got ${typeName(body)}`, 1200);
+	checkKeys(body, v.fields.concat(COMMON_FIELDS), '');
+	commonFields(body);
+	v.check(body);
+}
+
+module.exports = {
+	validateCreate,
+	FieldError,
+	promptText,
+	isHttpUrl,
+	VALIDATORS,
+	COMMON_FIELDS,
+	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS },
+	DUAL_EFFECT_SCENES,
+};
