@@ -1,0 +1,112 @@
+/**
+ * What every create operation shares: the callback setting, the external task id, and the
+ * create call itself (through createTask, which recovers a lost create by its external id).
+ */
+import { NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { createTask, generateExternalTaskId } from '../shared/api';
+import { CallbackUrlError, buildCallbackUrl, urlTokenFromCredentials, validateCallbackUrl } from '../shared/callback';
+import { CREDENTIAL_NAME } from '../shared/transport';
+import type { KlingTaskItem } from '../shared/task';
+import type { CreateOperation } from './types';
+import { optString, str } from './fields';
+
+export const MAX_EXTERNAL_TASK_ID_LENGTH = 128;
+
+export const externalTaskIdOption: INodeProperties = {
+	displayName: 'External Task ID',
+	name: 'externalTaskId',
+	type: 'string',
+	default: '',
+	description:
+		'Your own unique ID for the task (external_task_id), e.g. an order number; Get Task can find the task by it. Empty = generated from workflow, execution, node and item, so a retry of this node in the same execution finds the task it already created instead of paying for a second one.',
+};
+
+export function callbackProperties(createOperations: readonly CreateOperation[]): INodeProperties[] {
+	const ops = createOperations.map((o) => o.value);
+	const show = (extra: NonNullable<IDisplayOptions['show']> = {}) => ({ show: { resource: ['video', 'image'], operation: ops, ...extra } });
+	return [
+		{
+			displayName: 'Callback',
+			name: 'callback',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'None', value: 'none', description: 'No callback: use Get Task, the Kling AI Poll Trigger or Wait for Completion' },
+				{ name: 'Kling AI Trigger', value: 'trigger', description: 'Send the result to a Kling AI Trigger node (its Production URL)' },
+				{ name: 'Custom URL', value: 'custom', description: 'Kling POSTs every status change to a URL of your choice' },
+			],
+			default: 'none',
+			description: 'Where Kling reports status changes of the task (callback_url)',
+			displayOptions: show(),
+		},
+		{
+			displayName: 'Trigger Production URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://n8n.example.com/webhook/1f0c…/webhook',
+			description:
+				'The Production URL of a Kling AI Trigger node: open the trigger, click "Webhook URLs", choose "Production URL" and copy it, then publish (activate) the trigger\'s workflow. The task type and a token derived from this credential are appended automatically, so the trigger accepts the callback.',
+			hint: 'Production URLs contain /webhook/. Test URLs (/webhook-test/) only answer while the trigger is listening in the editor and are refused when this workflow runs in production.',
+			displayOptions: show({ callback: ['trigger'] }),
+		},
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/kling-callback',
+			description: 'An https URL Kling POSTs the task object to on every status change (sent unchanged; add your own token if the receiver needs one)',
+			hint: 'Kling calls it from the internet: plain http is accepted only for localhost.',
+			displayOptions: show({ callback: ['custom'] }),
+		},
+	];
+}
+
+/** callback_url for the body, or undefined for "None". */
+export async function readCallbackUrl(ctx: IExecuteFunctions, i: number, op: CreateOperation): Promise<string | undefined> {
+	const mode = str(ctx, 'callback', i, 'none');
+	if (mode === 'none') return undefined;
+	const field = mode === 'trigger' ? 'Trigger Production URL' : 'Callback URL';
+	const raw = str(ctx, 'callbackUrl', i).trim();
+	if (!raw) throw new NodeOperationError(ctx.getNode(), `"${field}" is required`, { itemIndex: i, description: 'Paste the URL Kling should call, or set Callback to None.' });
+	let url: URL;
+	try {
+		url = validateCallbackUrl(raw, { productionRun: ctx.getMode() !== 'manual' });
+	} catch (error) {
+		if (error instanceof CallbackUrlError) {
+			throw new NodeOperationError(ctx.getNode(), `"${field}": ${error.message}`, { itemIndex: i, description: error.description });
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
+	}
+	if (mode === 'custom') return url.toString();
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME, i);
+	return buildCallbackUrl(url, { taskType: op.taskType, token: urlTokenFromCredentials(credentials) });
+}
+
+export function readExternalTaskId(ctx: IExecuteFunctions, i: number, op: CreateOperation): string {
+	const own = optString((ctx.getNodeParameter('options', i, {}) as IDataObject) ?? {}, 'externalTaskId')?.trim();
+	if (own) {
+		if (own.length > MAX_EXTERNAL_TASK_ID_LENGTH) {
+			throw new NodeOperationError(ctx.getNode(), `"External Task ID" is too long: ${own.length} characters, at most ${MAX_EXTERNAL_TASK_ID_LENGTH}`, { itemIndex: i });
+		}
+		return own;
+	}
+	return generateExternalTaskId([ctx.getWorkflow().id, ctx.getExecutionId(), ctx.getNode().id, i, op.value]);
+}
+
+/** The full create body for item i: operation fields + external_task_id (+ callback_url unless overridden). */
+export async function buildCreateBody(ctx: IExecuteFunctions, i: number, op: CreateOperation, callbackUrl?: string | null): Promise<IDataObject> {
+	const body = await op.buildBody(ctx, i);
+	const callback = callbackUrl === undefined ? await readCallbackUrl(ctx, i, op) : (callbackUrl ?? undefined);
+	if (callback) body.callback_url = callback;
+	body.external_task_id = readExternalTaskId(ctx, i, op);
+	return body;
+}
+
+export async function sendCreate(ctx: IExecuteFunctions, i: number, op: CreateOperation, body: IDataObject): Promise<KlingTaskItem> {
+	const { item } = await createTask(ctx, op.taskType, body, undefined, i);
+	return item;
+}

@@ -1,0 +1,76 @@
+/** execute() of the Kling AI node: routes each operation, one result per input item, continueOnFail per item. */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+import { executeGetResourcePacks } from './account/getResourcePacks';
+import { buildCreateBody, sendCreate } from './create';
+import { findCreateOperation, type CreateOperation } from './index';
+import { executeGetTask, executeListTasks } from './task/taskOperations';
+
+export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const e = error as { httpCode?: unknown; response?: unknown };
+	if (e && (e.httpCode !== undefined || e.response !== undefined)) return new NodeApiError(ctx.getNode(), error as JsonObject, { itemIndex });
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: unknown })?.description;
+	return {
+		json: { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Create without waiting: one task item per input item. */
+export async function createWithoutWaiting(ctx: IExecuteFunctions, op: CreateOperation, itemCount: number): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < itemCount; i++) {
+		try {
+			const body = await buildCreateBody(ctx, i, op);
+			const task = await sendCreate(ctx, i, op, body);
+			out.push({ json: task, pairedItem: { item: i } });
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				out.push(errorItem(error, i));
+				continue;
+			}
+			throw asNodeError(ctx, error, i);
+		}
+	}
+	return out;
+}
+
+export type CreateRunner = (ctx: IExecuteFunctions, op: CreateOperation, itemCount: number) => Promise<INodeExecutionData[][]>;
+
+export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateRunner): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const create = findCreateOperation(resource, operation);
+	if (create) {
+		if (runCreate) return await runCreate(ctx, create, items.length);
+		return [await createWithoutWaiting(ctx, create, items.length)];
+	}
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			if ((resource === 'video' || resource === 'image') && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
+			else if ((resource === 'video' || resource === 'image') && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
+			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));
+			else throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, { itemIndex: i });
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				out.push(errorItem(error, i));
+				continue;
+			}
+			throw asNodeError(ctx, error, i);
+		}
+	}
+	return [out];
+}

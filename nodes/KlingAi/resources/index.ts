@@ -1,0 +1,146 @@
+/**
+ * The operation registry: resource → operation → {task type, parameters, body builder}.
+ * The node file only composes what is exported here.
+ */
+import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
+import type { KlingResource } from '../shared/endpoints';
+import { getResourcePacksProperties } from './account/getResourcePacks';
+import { callbackProperties, externalTaskIdOption } from './create';
+import { expandImage } from './image/expandImage';
+import { generateImage } from './image/generateImage';
+import { virtualTryOn } from './image/virtualTryOn';
+import { getTaskProperties, listTasksProperties } from './task/taskOperations';
+import type { CreateOperation } from './types';
+import { applyEffect } from './video/applyEffect';
+import { extendVideo } from './video/extendVideo';
+import { imageToVideo } from './video/imageToVideo';
+import { lipSync } from './video/lipSync';
+import { multiImageToVideo } from './video/multiImageToVideo';
+import { textToVideo } from './video/textToVideo';
+
+export type { CreateOperation } from './types';
+
+/** Every create operation; a new endpoint's description file is added here. */
+export const CREATE_OPERATIONS: readonly CreateOperation[] = [
+	textToVideo,
+	imageToVideo,
+	multiImageToVideo,
+	extendVideo,
+	lipSync,
+	applyEffect,
+	generateImage,
+	expandImage,
+	virtualTryOn,
+];
+
+export function findCreateOperation(resource: string, operation: string): CreateOperation | undefined {
+	return CREATE_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
+}
+
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+
+function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
+	const noun = resource === 'video' ? 'video' : 'image';
+	return [
+		{
+			name: 'Get Task',
+			value: 'getTask',
+			action: `Get a ${noun} task`,
+			description: `Get the status and results of one ${noun} task by task ID or external task ID`,
+		},
+		{
+			name: 'List Tasks',
+			value: 'listTasks',
+			action: `List ${noun} tasks`,
+			description: `List ${noun} tasks of one task type, newest first`,
+		},
+	];
+}
+
+function operationProperty(resource: KlingResource, defaultOperation: string): INodeProperties {
+	const creates = CREATE_OPERATIONS.filter((o) => o.resource === resource).map((o) => ({
+		name: o.name,
+		value: o.value,
+		action: o.action,
+		description: o.description,
+	}));
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options: [...creates, ...taskReadOptions(resource)].sort(byName),
+		default: defaultOperation,
+	};
+}
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Account', value: 'account', description: 'Resource packs and remaining credits' },
+		{ name: 'Image', value: 'image', description: 'Generate, expand and try on images' },
+		{ name: 'Video', value: 'video', description: 'Generate, extend, lip-sync and add effects to videos' },
+	],
+	default: 'video',
+};
+
+const accountOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['account'] } },
+	options: [
+		{
+			name: 'Get Resource Packs',
+			value: 'getResourcePacks',
+			action: 'Get resource packs',
+			description: 'Get the resource packs of the account with their remaining quantity (/account/costs)',
+		},
+	],
+	default: 'getResourcePacks',
+};
+
+function showFor(op: CreateOperation) {
+	return { show: { resource: [op.resource], operation: [op.value] } };
+}
+
+/** The Options collection of a create operation: its own optional fields + External Task ID, sorted. */
+function optionsCollection(op: CreateOperation): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor(op),
+		options: [...op.options, externalTaskIdOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** Extra top-level parameters every create operation gets (wait settings are added by the node). */
+export interface ComposeExtras {
+	createCommon?: INodeProperties[];
+}
+
+export function composeProperties(extras: ComposeExtras = {}): INodeProperties[] {
+	return [
+		resourceProperty,
+		operationProperty('video', 'textToVideo'),
+		operationProperty('image', 'generateImage'),
+		accountOperation,
+		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
+		...callbackProperties(CREATE_OPERATIONS),
+		...(extras.createCommon ?? []),
+		...CREATE_OPERATIONS.map(optionsCollection),
+		...getTaskProperties('video'),
+		...listTasksProperties('video'),
+		...getTaskProperties('image'),
+		...listTasksProperties('image'),
+		...getResourcePacksProperties,
+	];
+}

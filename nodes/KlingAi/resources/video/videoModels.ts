@@ -1,0 +1,247 @@
+/**
+ * Model capabilities of the text/image-to-video endpoints (kling-api.md §3.1, §3.2, §3.12) and the
+ * fields that depend on them: mode, duration, CFG scale, camera control, sound.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	CLASSIC_DURATIONS,
+	CUSTOM_MODEL,
+	V3_DURATIONS,
+	checkOneOf,
+	checkRange,
+	durationOptions,
+	fieldError,
+	modelProperties,
+	modelsWhere,
+	optString,
+	readModel,
+	str,
+	type ModelInfo,
+} from '../fields';
+
+export type VideoMode = 'std' | 'pro' | '4k';
+
+export interface VideoModel extends ModelInfo {
+	/** Accepted `mode` values; null = the model takes no mode parameter. */
+	modes: readonly VideoMode[] | null;
+	/** Durations 3–15 s (kling-v3) instead of 5/10 s. */
+	longDurations: boolean;
+	cfgScale: boolean;
+	cameraControl: boolean;
+	sound: boolean;
+	motionBrush?: boolean;
+}
+
+const STD_PRO: readonly VideoMode[] = ['std', 'pro'];
+const WITH_4K: readonly VideoMode[] = ['std', 'pro', '4k'];
+
+export const MODE_LABELS: Record<VideoMode, { name: string; description: string }> = {
+	std: { name: 'Standard', description: 'Faster and cheaper (mode "std")' },
+	pro: { name: 'Professional', description: 'Higher quality, slower (mode "pro")' },
+	'4k': { name: '4K', description: '4K output, kling-v3 only (mode "4k")' },
+};
+
+const model = (value: string, name: string, caps: Partial<VideoModel> = {}): VideoModel => ({
+	value,
+	name,
+	modes: STD_PRO,
+	longDurations: false,
+	cfgScale: false,
+	cameraControl: false,
+	sound: false,
+	...caps,
+});
+
+export const TEXT_TO_VIDEO_MODELS: readonly VideoModel[] = [
+	model('kling-v1', 'Kling V1', { cfgScale: true, cameraControl: true }),
+	model('kling-v1-6', 'Kling V1.6', { cfgScale: true }),
+	model('kling-v2-master', 'Kling V2 Master', { modes: null }),
+	model('kling-v2-1-master', 'Kling V2.1 Master'),
+	model('kling-v2-5-turbo', 'Kling V2.5 Turbo'),
+	model('kling-v2-6', 'Kling V2.6', { sound: true }),
+	model('kling-v3', 'Kling V3', { modes: WITH_4K, longDurations: true, sound: true }),
+];
+
+export const IMAGE_TO_VIDEO_MODELS: readonly VideoModel[] = [
+	model('kling-v1', 'Kling V1', { cfgScale: true, cameraControl: true, motionBrush: true }),
+	model('kling-v1-5', 'Kling V1.5', { cfgScale: true, cameraControl: true, motionBrush: true }),
+	model('kling-v1-6', 'Kling V1.6', { cfgScale: true }),
+	model('kling-v2-master', 'Kling V2 Master', { modes: null }),
+	model('kling-v2-1', 'Kling V2.1'),
+	model('kling-v2-1-master', 'Kling V2.1 Master'),
+	model('kling-v2-5-turbo', 'Kling V2.5 Turbo'),
+	model('kling-v2-6', 'Kling V2.6', { sound: true }),
+	model('kling-v3', 'Kling V3', { modes: WITH_4K, longDurations: true, sound: true }),
+];
+
+/** Model, custom model, mode and duration: mode/duration options follow the selected model. */
+export function videoModelProperties(models: readonly VideoModel[], defaultModel: string): INodeProperties[] {
+	const modeVariants = new Map<string, string[]>();
+	for (const m of models) {
+		if (!m.modes) continue;
+		const key = m.modes.join(',');
+		modeVariants.set(key, [...(modeVariants.get(key) ?? []), m.value]);
+	}
+	// The custom model shows the widest mode list.
+	const widest = [...modeVariants.keys()].sort((a, b) => b.length - a.length)[0];
+	modeVariants.set(widest, [...(modeVariants.get(widest) ?? []), CUSTOM_MODEL]);
+	const modeProps: INodeProperties[] = [...modeVariants.entries()].map(([key, shownFor]) => ({
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: (key.split(',') as VideoMode[]).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
+		default: 'std',
+		description: 'Generation mode: Standard is faster, Professional has higher quality',
+		displayOptions: { show: { model: shownFor } },
+	}));
+	const long = modelsWhere(models, (m) => m.longDurations);
+	const classic = models.filter((m) => !m.longDurations).map((m) => m.value);
+	return [
+		...modelProperties(models, defaultModel, 'generates the video. Mode, duration and the available options follow the model.'),
+		...modeProps,
+		{
+			displayName: 'Duration',
+			name: 'duration',
+			type: 'options',
+			options: durationOptions(CLASSIC_DURATIONS),
+			default: '5',
+			description: 'Length of the video in seconds',
+			displayOptions: { show: { model: classic } },
+		},
+		{
+			displayName: 'Duration',
+			name: 'duration',
+			type: 'options',
+			options: durationOptions(V3_DURATIONS),
+			default: '5',
+			description: 'Length of the video in seconds (3 to 15 s on kling-v3; other models accept 5 or 10)',
+			displayOptions: { show: { model: long } },
+		},
+	];
+}
+
+/** model_name, mode and duration after checking them against the model's capabilities. */
+export function readVideoModel(ctx: IExecuteFunctions, itemIndex: number, models: readonly VideoModel[]): { body: IDataObject; model?: VideoModel } {
+	const { value, known } = readModel(ctx, itemIndex, models);
+	const body: IDataObject = { model_name: value };
+	const modes = known ? known.modes : WITH_4K;
+	if (modes) {
+		const mode = str(ctx, 'mode', itemIndex, 'std');
+		checkOneOf(ctx, itemIndex, 'Mode', mode, modes, known ? `model ${value} supports ${modes.join(', ')}` : '');
+		body.mode = mode;
+	}
+	const duration = str(ctx, 'duration', itemIndex, '5');
+	const durations = known && !known.longDurations ? CLASSIC_DURATIONS : V3_DURATIONS;
+	checkOneOf(ctx, itemIndex, 'Duration', duration, durations, known ? `model ${value} supports ${durations.join(', ')} seconds` : '');
+	body.duration = duration;
+	return { body, model: known };
+}
+
+// ------------------------------------------------------------------ options that depend on the model
+
+export const CAMERA_AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
+
+const AXIS_HELP: Record<(typeof CAMERA_AXES)[number], string> = {
+	horizontal: 'Move along the x-axis (negative = left, positive = right)',
+	vertical: 'Move along the y-axis (negative = down, positive = up)',
+	pan: 'Rotate horizontally (negative = left, positive = right)',
+	tilt: 'Rotate vertically (negative = down, positive = up)',
+	roll: 'Rotate around the lens axis (negative = counter-clockwise)',
+	zoom: 'Change the focal length (negative = zoom in, positive = zoom out)',
+};
+
+export function cameraControlOptions(modelsShown: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Camera Control',
+			name: 'cameraControlType',
+			type: 'options',
+			options: [
+				{ name: 'Down Back', value: 'down_back', description: 'Camera descends and moves backward' },
+				{ name: 'Forward Up', value: 'forward_up', description: 'Camera moves forward and tilts up' },
+				{ name: 'Left Turn Forward', value: 'left_turn_forward', description: 'Rotate left, then move forward' },
+				{ name: 'Right Turn Forward', value: 'right_turn_forward', description: 'Rotate right, then move forward' },
+				{ name: 'Simple (One Movement)', value: 'simple', description: 'Set exactly one of the six movements below' },
+			],
+			default: 'simple',
+			description: 'Predefined camera movement (camera_control.type)',
+			displayOptions: { show: { '/model': modelsShown } },
+		},
+		{
+			displayName: 'Camera Movement',
+			name: 'cameraConfig',
+			type: 'fixedCollection',
+			default: {},
+			placeholder: 'Set Movement',
+			description: 'For "Simple": exactly one of the six values must be non-zero, each between -10 and 10',
+			displayOptions: { show: { '/model': modelsShown, cameraControlType: ['simple'] } },
+			options: [
+				{
+					displayName: 'Movement',
+					name: 'values',
+					values: CAMERA_AXES.map((axis) => ({
+						displayName: axis.charAt(0).toUpperCase() + axis.slice(1),
+						name: axis,
+						type: 'number' as const,
+						typeOptions: { minValue: -10, maxValue: 10, numberPrecision: 1 },
+						default: 0,
+						description: AXIS_HELP[axis],
+					})),
+				},
+			],
+		},
+	];
+}
+
+export function readCameraControl(ctx: IExecuteFunctions, itemIndex: number, opts: IDataObject, model?: VideoModel): IDataObject | undefined {
+	const type = optString(opts, 'cameraControlType');
+	if (!type) return undefined;
+	if (model && !model.cameraControl) {
+		throw fieldError(ctx, itemIndex, 'Camera Control', `is not supported by model ${model.value}`, 'Camera control is available on kling-v1 (and kling-v1-5 for image to video).');
+	}
+	checkOneOf(ctx, itemIndex, 'Camera Control', type, ['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward']);
+	if (type !== 'simple') return { type };
+	const values = ((opts.cameraConfig as IDataObject | undefined)?.values ?? {}) as IDataObject;
+	const config: IDataObject = {};
+	let nonZero = 0;
+	for (const axis of CAMERA_AXES) {
+		const v = values[axis] === undefined || values[axis] === '' ? 0 : Number(values[axis]);
+		checkRange(ctx, itemIndex, `Camera Movement ${axis}`, v, -10, 10);
+		if (v !== 0) nonZero++;
+		config[axis] = v;
+	}
+	if (nonZero !== 1) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Camera Movement',
+			`must have exactly one non-zero value for "Simple" camera control (got ${nonZero})`,
+			`Set one of ${CAMERA_AXES.join(', ')} to a value between -10 and 10 and leave the others at 0, or pick a predefined movement.`,
+		);
+	}
+	return { type, config };
+}
+
+export function soundOption(modelsShown: string[]): INodeProperties {
+	return {
+		displayName: 'Generate Sound',
+		name: 'sound',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to generate audio with the video (kling-v2-6 and kling-v3)',
+		displayOptions: { show: { '/model': modelsShown } },
+	};
+}
+
+export function readSound(ctx: IExecuteFunctions, itemIndex: number, opts: IDataObject, model?: VideoModel): string | undefined {
+	if (opts.sound === undefined) return undefined;
+	const on = opts.sound === true;
+	if (on && model && !model.sound) throw fieldError(ctx, itemIndex, 'Generate Sound', `is not supported by model ${model.value}`, 'Sound is available on kling-v2-6 and kling-v3.');
+	return on ? 'on' : 'off';
+}
+
+export function checkCfgSupported(ctx: IExecuteFunctions, itemIndex: number, cfg: number | undefined, model?: VideoModel): void {
+	if (cfg !== undefined && model && !model.cfgScale) {
+		throw fieldError(ctx, itemIndex, 'CFG Scale', `is not supported by model ${model.value}`, 'Kling v2.x and newer models do not take cfg_scale; remove the option.');
+	}
+}
