@@ -1,0 +1,371 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import {
+	ackBody,
+	authenticateCallback,
+	checkSize,
+	confirmationTypes,
+	ledgerVerdict,
+	matchesFilters,
+	parseCallback,
+	rejectionBody,
+	type CallbackFilters,
+	type CallbackRequest,
+	type IgnoreReason,
+	type Rejection,
+} from './KlingAiTriggerHelpers';
+import { findTask, findTaskAnyType } from './shared/api';
+import { downloadResults } from './shared/download';
+import { isTaskType, taskTypeOptions } from './shared/endpoints';
+import { ledgerFor, syncWithStaticData } from './shared/ledger';
+import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
+import { CREDENTIAL_NAME, DEFAULT_RETRY_POLICY, type RetryPolicy } from './shared/transport';
+
+const output = (displayName: string) => ({ type: NodeConnectionTypes.Main, displayName });
+const TERMINAL_OUTPUTS = [output('Succeeded'), output('Failed')];
+const ALL_OUTPUTS = [...TERMINAL_OUTPUTS, output('Progress')];
+
+/**
+ * Kling wants a 2xx within 5 seconds, so the optional confirmation GET gets a short budget of its own
+ * instead of the transport's default (which may retry for up to 90 s).
+ */
+export const CONFIRM_POLICY: RetryPolicy = {
+	...DEFAULT_RETRY_POLICY,
+	maxAttempts: 2,
+	baseDelayMs: 250,
+	maxDelayMs: 500,
+	maxTotalMs: 2_500,
+	timeoutMs: 3_000,
+};
+
+interface TriggerSettings {
+	requireUrlToken: boolean;
+	confirmWithApi: boolean;
+	emitProgress: boolean;
+	downloadResults: boolean;
+	binaryPropertyName: string;
+	downloadWatermarked: boolean;
+	filters: CallbackFilters;
+}
+
+function readSettings(ctx: IWebhookFunctions): TriggerSettings {
+	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
+	const taskTypes = Array.isArray(filters.taskTypes) ? filters.taskTypes.filter(isTaskType) : [];
+	const downloadResultsOn = ctx.getNodeParameter('downloadResults', false) as boolean;
+	return {
+		requireUrlToken: ctx.getNodeParameter('requireUrlToken', true) as boolean,
+		confirmWithApi: ctx.getNodeParameter('confirmWithApi', false) as boolean,
+		emitProgress: ctx.getNodeParameter('emitProgress', false) as boolean,
+		downloadResults: downloadResultsOn,
+		binaryPropertyName: downloadResultsOn ? String(ctx.getNodeParameter('binaryPropertyName', 'data') || 'data') : 'data',
+		downloadWatermarked: downloadResultsOn ? (ctx.getNodeParameter('downloadWatermarked', false) as boolean) : false,
+		filters: { taskTypes, externalTaskIdPrefix: String(filters.externalTaskIdPrefix ?? '') },
+	};
+}
+
+/** Write the HTTP answer ourselves: lets us choose the status code and answer before slow work. */
+function respond(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): void {
+	ctx.getResponseObject().status(statusCode).json(body);
+}
+
+function rejectCallback(ctx: IWebhookFunctions, rejection: Rejection, taskId?: string): IWebhookResponseData {
+	// Never log the token, the secret or the signature header: the reason and the task id are enough.
+	ctx.logger.warn(`Kling AI Trigger rejected a callback: ${rejection.statusCode} ${rejection.reason}`, {
+		workflowId: ctx.getWorkflow().id,
+		node: ctx.getNode().name,
+		reason: rejection.reason,
+		...(taskId ? { taskId } : {}),
+	});
+	respond(ctx, rejection.statusCode, rejectionBody(rejection));
+	return { noWebhookResponse: true };
+}
+
+/** Acknowledge without starting an execution. */
+function ignore(ctx: IWebhookFunctions, item: KlingTaskItem, reason: Exclude<IgnoreReason, 'new'>): IWebhookResponseData {
+	ctx.logger.debug(`Kling AI Trigger ignored a callback (${reason})`, {
+		workflowId: ctx.getWorkflow().id,
+		taskId: item.taskId,
+		status: item.status,
+	});
+	return { webhookResponse: ackBody(item, reason) };
+}
+
+function workflowDataFor(item: KlingTaskItem, entry: INodeExecutionData, emitProgress: boolean): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = (emitProgress ? ALL_OUTPUTS : TERMINAL_OUTPUTS).map(() => []);
+	outputs[outputIndexOf(item.status)].push(entry);
+	return outputs;
+}
+
+type Confirmation = { ok: true; item: KlingTaskItem } | { ok: false; rejection: Rejection } | { ok: false; failure: string };
+
+/** GET the task from Kling; its answer, not the request body, is what gets emitted. */
+async function confirmTask(ctx: IWebhookFunctions, item: KlingTaskItem, filters: CallbackFilters): Promise<Confirmation> {
+	let found: KlingTaskItem | undefined;
+	try {
+		const types = confirmationTypes(item, filters);
+		found =
+			types.length === 1
+				? await findTask(ctx, types[0], item.taskId, CONFIRM_POLICY)
+				: await findTaskAnyType(ctx, item.taskId, types, CONFIRM_POLICY);
+	} catch (error) {
+		// NodeApiError from the transport: its message names Kling's code, never a credential.
+		return { ok: false, failure: (error as Error).message };
+	}
+	if (!found || found.taskId !== item.taskId) {
+		return {
+			ok: false,
+			rejection: { statusCode: 404, reason: 'unknown_task', message: `Kling does not know task ${item.taskId}` },
+		};
+	}
+	return { ok: true, item: found };
+}
+
+export class KlingAiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kling AI Trigger',
+		name: 'klingAiTrigger',
+		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["emitProgress"] ? "Succeeded, failed and progress" : "Succeeded and failed tasks"}}',
+		description: 'Receives Kling AI task callbacks and emits each finished task once',
+		defaults: { name: 'Kling AI Trigger' },
+		inputs: [],
+		outputs: `={{$parameter["emitProgress"] ? ${JSON.stringify(ALL_OUTPUTS)} : ${JSON.stringify(TERMINAL_OUTPUTS)}}}`,
+		outputNames: ['Succeeded', 'Failed', 'Progress'],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy the Production URL above into the Callback setting of the Kling AI node (Callback: Kling AI Trigger) and publish this workflow. Kling then posts every status change of the task here.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Require URL Token',
+				name: 'requireUrlToken',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to accept only callbacks whose URL carries the token derived from the credential. The Kling AI node appends it automatically when it uses the same credential.',
+			},
+			{
+				displayName: 'Confirm With Kling API',
+				name: 'confirmWithApi',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to look each task up with the Kling API and emit Kling's copy instead of the request body. Needed to accept unsigned callbacks when the credential has a webhook signing secret.",
+			},
+			{
+				displayName: 'Emit Progress',
+				name: 'emitProgress',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also start an execution for submitted and processing callbacks, on a third Progress output',
+			},
+			{
+				displayName: 'Download Results',
+				name: 'downloadResults',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the videos or images of succeeded tasks into binary properties (only for authenticated callbacks; the callback is answered before the download starts)',
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { downloadResults: [true] } },
+				hint: 'The first file goes here; further files get _1, _2, ...',
+				description: 'Name of the binary property for the downloaded result',
+			},
+			{
+				displayName: 'Download Watermarked Version',
+				name: 'downloadWatermarked',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { downloadResults: [true] } },
+				description: 'Whether to download the watermarked file when Kling provides one',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'External Task ID Prefix',
+						name: 'externalTaskIdPrefix',
+						type: 'string',
+						default: '',
+						description: 'Only emit tasks whose external task ID starts with this text',
+					},
+					{
+						displayName: 'Task Types',
+						name: 'taskTypes',
+						type: 'multiOptions',
+						options: taskTypeOptions(),
+						default: [],
+						description: 'Only emit tasks of these types (empty: all types)',
+					},
+				],
+			},
+		],
+	};
+
+	/**
+	 * Kling has no webhook registration API: the callback URL is passed with every create request
+	 * (`callback_url`), so there is nothing to register or remove on Kling's side. These methods only
+	 * exist because n8n's lint requires the full lifecycle; they keep the URL in node static data for
+	 * reference and cannot fail.
+	 */
+	webhookMethods = {
+		default: {
+			// Always "not registered", so create() runs on every activation and test-listen.
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				// The test URL while listening for a test event, the production URL once published.
+				staticData.webhookUrl = this.getNodeWebhookUrl('default');
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				delete staticData.webhookUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const request: CallbackRequest = {
+			headers: req.headers as Record<string, unknown>,
+			query: this.getQueryData() as Record<string, unknown>,
+			rawBody: req.rawBody,
+			body: req.body as unknown,
+		};
+		const settings = readSettings(this);
+
+		const tooLarge = checkSize(request);
+		if (tooLarge) return rejectCallback(this, tooLarge);
+
+		const credentials = await this.getCredentials(CREDENTIAL_NAME);
+		const authResult = authenticateCallback(request, credentials, settings, Math.floor(Date.now() / 1000));
+		if (!authResult.ok) return rejectCallback(this, authResult.rejection);
+		const { auth } = authResult;
+
+		const parsed = parseCallback(request);
+		if (!parsed.ok) return rejectCallback(this, parsed.rejection);
+		let item = parsed.item;
+
+		// Filter on the body first (cheap); a type filter waits for the confirmed type when the URL had none.
+		const preFilters = settings.confirmWithApi && !item.taskType ? { ...settings.filters, taskTypes: [] } : settings.filters;
+		if (!matchesFilters(item, preFilters)) return ignore(this, item, 'filtered');
+		// Non-terminal callbacks start no execution unless asked for; they need no API round trip either.
+		if (!isTerminal(item.status) && !settings.emitProgress) return ignore(this, item, 'progress');
+
+		const ledger = ledgerFor(this.getWorkflow().id);
+		const persist = syncWithStaticData(ledger, this.getWorkflowStaticData('global'));
+		// Nothing after a terminal state is ever emitted: answer repeats at once, without confirming.
+		const known = ledger.get(item.taskId);
+		if (known && isTerminal(known.status)) return ignore(this, item, ledgerVerdict(known, item) === 'duplicate' ? 'duplicate' : 'stale');
+
+		let confirmed = false;
+		if (settings.confirmWithApi) {
+			const confirmation = await confirmTask(this, item, settings.filters);
+			if (!confirmation.ok && 'rejection' in confirmation) return rejectCallback(this, confirmation.rejection, item.taskId);
+			if (!confirmation.ok) {
+				// Kling could not be asked (network, 5xx, rate limit). Nothing was claimed, so a repeated
+				// callback can still succeed; answer 502 so a retrying sender knows to try again.
+				this.logger.warn('Kling AI Trigger could not confirm a callback with the Kling API', {
+					workflowId: this.getWorkflow().id,
+					taskId: item.taskId,
+					error: confirmation.failure,
+				});
+				respond(this, 502, { received: false, error: 'confirmation_failed', message: confirmation.failure });
+				return { noWebhookResponse: true };
+			}
+			if (confirmation.item.status !== item.status) {
+				this.logger.debug('Kling AI Trigger: the API reports another status than the callback', {
+					taskId: item.taskId,
+					callbackStatus: item.status,
+					apiStatus: confirmation.item.status,
+				});
+			}
+			item = confirmation.item;
+			confirmed = true;
+			if (!matchesFilters(item, settings.filters)) return ignore(this, item, 'filtered');
+			if (!isTerminal(item.status) && !settings.emitProgress) return ignore(this, item, 'not_final');
+		}
+
+		// Exactly once: synchronous check-and-set, so of two concurrent deliveries only one gets past here.
+		const previous = ledger.get(item.taskId);
+		if (!ledger.claim(item, 'callback')) {
+			return ignore(this, item, ledgerVerdict(previous, item) === 'duplicate' ? 'duplicate' : 'stale');
+		}
+		persist();
+
+		try {
+			const json: IDataObject = { ...item };
+			const entry: INodeExecutionData = { json };
+			const authenticated = auth.signed || auth.tokenVerified || confirmed;
+			const hasResults = item.videos.some((v) => v.url) || item.images.some((i) => i.url);
+			if (settings.downloadResults && item.status === 'succeeded' && hasResults) {
+				if (!authenticated) {
+					json.downloadError =
+						'Not downloaded: the callback was not authenticated. Turn on "Require URL Token" or "Confirm With Kling API", or set a webhook signing secret.';
+				} else {
+					// Answer first: the download may take minutes and Kling wants a 2xx within 5 seconds.
+					respond(this, 200, ackBody(item));
+					try {
+						entry.binary = await downloadResults(this, item, {
+							binaryProperty: settings.binaryPropertyName,
+							watermarked: settings.downloadWatermarked,
+						});
+					} catch (error) {
+						// The task is claimed and already acknowledged: emit it without the files rather than
+						// lose it. `downloadError` says why; the URLs stay in the item for a later download.
+						json.downloadError = (error as Error).message;
+						this.logger.warn('Kling AI Trigger could not download the results of a task', {
+							workflowId: this.getWorkflow().id,
+							taskId: item.taskId,
+							error: json.downloadError,
+						});
+					}
+					return { noWebhookResponse: true, workflowData: workflowDataFor(item, entry, settings.emitProgress) };
+				}
+			}
+			respond(this, 200, ackBody(item));
+			return { noWebhookResponse: true, workflowData: workflowDataFor(item, entry, settings.emitProgress) };
+		} catch (error) {
+			// Nothing was emitted: undo the claim so that a repeated delivery can emit the task.
+			ledger.release(item.taskId, previous);
+			persist();
+			throw new NodeOperationError(this.getNode(), `Could not process the callback of task ${item.taskId}: ${(error as Error).message}`);
+		}
+	}
+}
