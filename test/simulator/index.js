@@ -619,7 +619,10 @@ class KlingSimulator {
 			const size = Number(large[1]);
 			entry.status = 200;
 			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(size) });
-			if (head) return res.end();
+			if (head) {
+				res.end();
+				return;
+			}
 			const stream = largeMp4Stream(size);
 			res.on('close', () => stream.destroy());
 			stream.pipe(res);
@@ -630,7 +633,8 @@ class KlingSimulator {
 		if (!m || !known) {
 			entry.status = 404;
 			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-			return res.end('Not found');
+			res.end('Not found');
+			return;
 		}
 		const label = `${decodeURIComponent(m[1])}/${m[2]}${m[3] ?? ''}`;
 		const data = m[4] === 'mp4' ? makeMp4(label) : makePng(label);
