@@ -2,8 +2,8 @@
  * What every create operation shares: the callback setting, the external task id, and the
  * create call itself (through createTask, which recovers a lost create by its external id).
  */
-import { NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { createTask, generateExternalTaskId } from '../shared/api';
+import { NodeApiError, NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
+import { createTask, findTask, generateExternalTaskId } from '../shared/api';
 import { CallbackUrlError, buildCallbackUrl, urlTokenFromCredentials, validateCallbackUrl } from '../shared/callback';
 import { CREDENTIAL_NAME } from '../shared/transport';
 import type { KlingTaskItem } from '../shared/task';
@@ -106,7 +106,33 @@ export async function buildCreateBody(ctx: IExecuteFunctions, i: number, op: Cre
 	return body;
 }
 
+/** Kling refuses a second create with the same external_task_id (its exact code is undocumented). */
+export function isDuplicateExternalIdError(error: unknown): boolean {
+	const message = String((error as { message?: unknown })?.message ?? '') + ' ' + String((error as { description?: unknown })?.description ?? '');
+	return /external_task_id/i.test(message) && /(already exist|exists|duplicate|unique)/i.test(message);
+}
+
+/**
+ * Send the create. When Kling answers that the external_task_id already exists (a retry of this node
+ * in the same execution, or the user's own id used twice), return that existing task instead of failing.
+ */
 export async function sendCreate(ctx: IExecuteFunctions, i: number, op: CreateOperation, body: IDataObject): Promise<KlingTaskItem> {
-	const { item } = await createTask(ctx, op.taskType, body, undefined, i);
-	return item;
+	try {
+		const { item } = await createTask(ctx, op.taskType, body, undefined, i);
+		return item;
+	} catch (error) {
+		const externalId = typeof body.external_task_id === 'string' ? body.external_task_id : undefined;
+		if (!externalId || !isDuplicateExternalIdError(error)) throw asNodeError(ctx, error, i);
+		const existing = await findTask(ctx, op.taskType, externalId);
+		if (!existing) throw asNodeError(ctx, error, i);
+		if (!existing.externalTaskId) existing.externalTaskId = externalId;
+		return existing;
+	}
+}
+
+export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const e = error as { httpCode?: unknown; response?: unknown };
+	if (e && (e.httpCode !== undefined || e.response !== undefined)) return new NodeApiError(ctx.getNode(), error as JsonObject, { itemIndex });
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -1,22 +1,9 @@
 /** execute() of the Kling AI node: routes each operation, one result per input item, continueOnFail per item. */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { executeGetResourcePacks } from './account/getResourcePacks';
-import { buildCreateBody, sendCreate } from './create';
+import { asNodeError, buildCreateBody, sendCreate } from './create';
 import { findCreateOperation, type CreateOperation } from './index';
 import { executeGetTask, executeListTasks } from './task/taskOperations';
-
-export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const e = error as { httpCode?: unknown; response?: unknown };
-	if (e && (e.httpCode !== undefined || e.response !== undefined)) return new NodeApiError(ctx.getNode(), error as JsonObject, { itemIndex });
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
 
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);

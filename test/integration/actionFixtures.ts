@@ -1,0 +1,106 @@
+/**
+ * Fixtures for the Kling AI action node tests: minimal parameters per create operation, and every
+ * model x mode combination the node's own description offers (read from the description, so a model
+ * added to a description file is covered without touching the tests).
+ */
+import { NodeHelpers, type IDataObject, type INodeParameters, type INodeProperties } from 'n8n-workflow';
+import { KlingAi } from '../../nodes/KlingAi/KlingAi.node';
+import { CREATE_OPERATIONS, type CreateOperation } from '../../nodes/KlingAi/resources';
+import { makePng } from '../simulator/media';
+
+export { makePng };
+
+export const node = new KlingAi();
+export const properties = node.description.properties;
+
+export const IMG = 'https://example.com/kling/input.png';
+export const png = (label = 'in', w = 320, h = 320) => makePng(label, w, h);
+
+/** Parameters that make a valid create for the operation (URL inputs), before model/mode are set. */
+export function baseParameters(op: CreateOperation, variant?: string): IDataObject {
+	const common = { resource: op.resource, operation: op.value };
+	switch (op.value) {
+		case 'textToVideo':
+			return { ...common, prompt: 'a fox in the snow' };
+		case 'imageToVideo':
+			return { ...common, imageInputType: 'url', image: IMG, prompt: 'the fox runs' };
+		case 'multiImageToVideo':
+			return { ...common, prompt: 'two foxes', images: { image: [{ inputType: 'url', data: IMG }, { inputType: 'url', data: `${IMG}?2` }] } };
+		case 'extendVideo':
+			return { ...common, videoId: 'video-123', prompt: 'continue' };
+		case 'lipSync':
+			return variant === 'audio'
+				? { ...common, videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/v.mp4', lipSyncMode: 'audio2video', audioInputType: 'url', audio: 'https://example.com/a.mp3' }
+				: { ...common, videoSource: 'videoId', videoId: 'video-123', lipSyncMode: 'text2video', text: 'Hello there', voiceId: 'oversea_male1' };
+		case 'applyEffect':
+			return variant === 'dual'
+				? { ...common, effectInput: 'dual', effectScene: 'heart_gesture', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` }
+				: { ...common, effectInput: 'single', effectScene: 'bloombloom', imageInputType: 'url', image: IMG };
+		case 'generateImage':
+			return { ...common, prompt: 'a red apple' };
+		case 'expandImage':
+			return { ...common, imageInputType: 'url', image: IMG, upRatio: 0.2, downRatio: 0.2, leftRatio: 0.3, rightRatio: 0.3 };
+		case 'virtualTryOn':
+			return { ...common, humanImageInputType: 'url', humanImage: IMG, clothImageInputType: 'url', clothImage: `${IMG}?cloth` };
+		default:
+			throw new Error(`no fixture for ${op.value}`);
+	}
+}
+
+/** Operation variants whose model/mode lists differ (lip-sync modes, one vs two-image effects). */
+export function variantsOf(op: CreateOperation): Array<string | undefined> {
+	if (op.value === 'lipSync') return ['text', 'audio'];
+	if (op.value === 'applyEffect') return ['single', 'dual'];
+	return [undefined];
+}
+
+function visible(params: INodeParameters, name: string): INodeProperties[] {
+	return properties.filter((p) => p.name === name && NodeHelpers.displayParameter(params, p, null, node.description));
+}
+
+function optionValues(p: INodeProperties): string[] {
+	return (p.options ?? []).map((o) => String((o as { value: unknown }).value));
+}
+
+export interface Combo {
+	op: CreateOperation;
+	variant?: string;
+	model?: string;
+	mode?: string;
+	parameters: IDataObject;
+	label: string;
+}
+
+/** Every model x mode the description offers for every create operation (Custom Model Name with a listed value). */
+export function allCombos(): Combo[] {
+	const combos: Combo[] = [];
+	for (const op of CREATE_OPERATIONS) {
+		for (const variant of variantsOf(op)) {
+			const base = baseParameters(op, variant);
+			const [modelProp] = visible(base as INodeParameters, 'model');
+			if (!modelProp) {
+				combos.push({ op, variant, parameters: base, label: `${op.value}${variant ? `/${variant}` : ''}` });
+				continue;
+			}
+			const models = optionValues(modelProp);
+			const listed = models.filter((m) => m !== 'custom');
+			for (const model of models) {
+				const withModel: IDataObject = model === 'custom' ? { ...base, model, customModel: listed[listed.length - 1] } : { ...base, model };
+				const modeProps = visible(withModel as INodeParameters, 'mode');
+				if (modeProps.length > 1) throw new Error(`${op.value}/${model}: more than one Mode parameter shown`);
+				const modes = modeProps.length ? optionValues(modeProps[0]) : [undefined];
+				for (const mode of modes) {
+					combos.push({
+						op,
+						variant,
+						model,
+						mode,
+						parameters: mode === undefined ? withModel : { ...withModel, mode },
+						label: `${op.value}${variant ? `/${variant}` : ''} ${model}${model === 'custom' ? `=${String(withModel.customModel)}` : ''} ${mode ?? '(no mode)'}`,
+					});
+				}
+			}
+		}
+	}
+	return combos;
+}

@@ -1,0 +1,261 @@
+/**
+ * Kling AI action node against the Kling simulator, through the node's own execute() with a REAL
+ * n8n-core ExecuteContext (real credential authenticate(), real n8n HTTP stack, real binary store).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import { executeContext, initBinaryData, simulatorCredentials } from '../helpers/n8n';
+import { startSimulator, type KlingSimulator } from '../simulator';
+import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
+import { tokensMatch } from '../../nodes/KlingAi/shared/signature';
+import { CREATE_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
+import { MAX_PAGE_SIZE } from '../../nodes/KlingAi/shared/api';
+import { allCombos, baseParameters, node, png } from './actionFixtures';
+
+jest.setTimeout(60_000);
+
+let sim: KlingSimulator;
+const creds = () => simulatorCredentials(sim.url);
+
+beforeAll(async () => {
+	await initBinaryData('filesystem', mkdtempSync(join(tmpdir(), 'kling-action-bin-')));
+	sim = await startSimulator({ timings: { toProcessingMs: 20, toFinishMs: 60 } });
+});
+afterAll(async () => {
+	await sim.close();
+});
+
+type Items = Array<{ json: IDataObject; binary?: INodeExecutionData['binary'] }>;
+
+let executions = 0;
+/** Each run is its own execution (own generated external_task_id) unless an execution id is given. */
+function context(parameters: IDataObject, items: Items = [{ json: {} }], opts: { mode?: 'manual' | 'trigger'; continueOnFail?: boolean; executionId?: string } = {}) {
+	const executionId = opts.executionId ?? `exec-${++executions}`;
+	const ctx = executeContext({ nodeType: node, parameters, credentials: creds(), executionId }, items as INodeExecutionData[], opts.mode ?? 'manual');
+	// The shared helper has no node-settings knob: set "On Error: Continue" on the node the context runs.
+	if (opts.continueOnFail) (ctx as unknown as { node: { onError: string } }).node.onError = 'continueRegularOutput';
+	return ctx;
+}
+
+async function run(parameters: IDataObject, items?: Items, opts?: Parameters<typeof context>[2]) {
+	return await node.execute.call(context(parameters, items, opts));
+}
+
+const posts = () => sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/'));
+
+describe('every create operation x model x mode the node offers is accepted by the simulator', () => {
+	it.each(allCombos().map((c) => [c.label, c] as const))('%s', async (_label, combo) => {
+		const before = posts().length;
+		const [[out]] = await run(combo.parameters);
+		const sent = posts().slice(before);
+		expect(sent).toHaveLength(1);
+		expect(sent[0].status).toBe(200);
+		expect(out.pairedItem).toEqual({ item: 0 });
+		expect(out.json).toMatchObject({ taskType: combo.op.taskType, status: 'submitted', finished: false });
+		expect(out.json.taskId).toEqual(expect.any(String));
+		expect(out.json.externalTaskId).toBe((sent[0].body as IDataObject).external_task_id);
+	});
+});
+
+describe('binary in and out', () => {
+	it('Image to Video takes the start frame from a binary property (bare base64)', async () => {
+		const ctx = context({ resource: 'video', operation: 'getTask' });
+		const photo = await ctx.helpers.prepareBinaryData(png('start-frame'), 'start.png', 'image/png');
+		const op = findCreateOperation('video', 'imageToVideo')!;
+		const before = posts().length;
+		const [[out]] = await run({ ...baseParameters(op), imageInputType: 'binary', imageBinaryProperty: 'photo' }, [{ json: { n: 1 }, binary: { photo } }]);
+		const body = posts()[before].body as IDataObject;
+		expect(body.image).toBe(png('start-frame').toString('base64'));
+		expect(String(body.image)).not.toMatch(/^data:/);
+		expect(out.json.status).toBe('submitted');
+	});
+
+	it('Get Task downloads the results into binary data (streamed), file named from the task id', async () => {
+		const [[created]] = await run({ ...baseParameters(CREATE_OPERATIONS[0]), prompt: 'a fox, download me' });
+		const taskId = String(created.json.taskId);
+		await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed', 5000);
+		const [[got]] = await run({ resource: 'video', operation: 'getTask', taskType: 'textToVideo', lookupBy: 'taskId', taskId, downloadResults: true, binaryPropertyName: 'video' });
+		expect(got.json).toMatchObject({ taskId, status: 'succeeded', finished: true });
+		expect(got.binary?.video).toMatchObject({ fileName: `${taskId}.mp4`, mimeType: 'video/mp4' });
+		const ctx = context({ resource: 'video', operation: 'getTask' }, [got as never]);
+		const data = await ctx.helpers.getBinaryDataBuffer(0, 'video');
+		expect(data.subarray(4, 8).toString('latin1')).toBe('ftyp');
+		expect(got.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('a large simulated video is streamed into the filesystem binary store', async () => {
+		const size = 8 * 1024 * 1024;
+		const [[created]] = await run({ ...baseParameters(CREATE_OPERATIONS[0]), prompt: `big one sim:large=${size}` });
+		const taskId = String(created.json.taskId);
+		await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed', 5000);
+		const [[got]] = await run({ resource: 'video', operation: 'getTask', taskType: 'textToVideo', lookupBy: 'externalTaskId', externalTaskId: String(created.json.externalTaskId), downloadResults: true, binaryPropertyName: 'data' });
+		const binary = got.binary!.data;
+		// filesystem mode keeps only a reference in the item; the bytes went to disk through a stream
+		expect(binary.id).toEqual(expect.stringMatching(/^filesystem/));
+		expect(binary.data).not.toHaveLength(size);
+		const ctx = context({ resource: 'video', operation: 'getTask' }, [got as never]);
+		expect((await ctx.helpers.getBinaryDataBuffer(0, 'data')).length).toBe(size);
+	});
+
+	it('image results: one binary property per image', async () => {
+		const op = findCreateOperation('image', 'generateImage')!;
+		const [[created]] = await run({ ...baseParameters(op), options: { n: 3 } });
+		const taskId = String(created.json.taskId);
+		await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed', 5000);
+		const [[got]] = await run({ resource: 'image', operation: 'getTask', taskType: 'imageGeneration', lookupBy: 'taskId', taskId, downloadResults: true, binaryPropertyName: 'img' });
+		expect(Object.keys(got.binary ?? {}).sort()).toEqual(['img', 'img_1', 'img_2']);
+		expect(got.binary!.img).toMatchObject({ fileName: `${taskId}_0.png`, mimeType: 'image/png' });
+	});
+});
+
+describe('bad parameters are refused before any request', () => {
+	const t2v = findCreateOperation('video', 'textToVideo')!;
+	const i2v = findCreateOperation('video', 'imageToVideo')!;
+	const lip = findCreateOperation('video', 'lipSync')!;
+	it.each([
+		['prompt over 2500 characters', { ...baseParameters(t2v), prompt: 'p'.repeat(2600) }, /"Prompt" is too long/],
+		['cfg_scale out of range', { ...baseParameters(t2v), model: 'kling-v1', options: { cfgScale: 2 } }, /"CFG Scale" must be between 0 and 1/],
+		[
+			'image + image_tail + camera control',
+			{ ...baseParameters(i2v), model: 'kling-v1', imageTailInputType: 'url', imageTail: 'https://example.com/end.png', options: { cameraControlType: 'simple', cameraConfig: { values: { zoom: 3 } } } },
+			/"End Frame Image" and "Camera Control" cannot be used together/,
+		],
+		['lip-sync text mode without text', { ...baseParameters(lip, 'text'), text: '' }, /"Text" is required/],
+	])('%s', async (_name, parameters, message) => {
+		const before = sim.requests.length;
+		const error = await run(parameters as IDataObject).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toMatch(message);
+		expect(sim.requests.length).toBe(before);
+	});
+});
+
+describe('items, pairing and errors', () => {
+	it('continueOnFail: a bad item yields {error} with its pairedItem, the others still run', async () => {
+		const op = findCreateOperation('video', 'textToVideo')!;
+		const items: Items = [{ json: { prompt: 'first' } }, { json: { prompt: 'p'.repeat(3000) } }, { json: { prompt: 'third' } }];
+		const [out] = await run({ ...baseParameters(op), prompt: '={{ $json.prompt }}' }, items, { continueOnFail: true });
+		expect(out).toHaveLength(3);
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[0].json.taskId).toEqual(expect.any(String));
+		expect(out[1].json.error).toMatch(/"Prompt" is too long/);
+		expect(out[2].json.taskId).toEqual(expect.any(String));
+		const t0 = sim.task(String(out[0].json.taskId))!;
+		expect(t0.body?.prompt).toBe('first');
+	});
+
+	it('without continueOnFail the first bad item stops the node', async () => {
+		const op = findCreateOperation('video', 'textToVideo')!;
+		await expect(run({ ...baseParameters(op), prompt: '={{ $json.prompt }}' }, [{ json: { prompt: 'x'.repeat(3000) } }])).rejects.toThrow(NodeOperationError);
+	});
+
+	it("Kling's own refusal becomes a NodeApiError naming the code (and an error item with continueOnFail)", async () => {
+		sim.setOptions({ faults: { createErrors: [{ code: 1301, times: 2 }] } });
+		const op = findCreateOperation('video', 'textToVideo')!;
+		await expect(run(baseParameters(op))).rejects.toThrow(NodeApiError);
+		const [[item]] = await run(baseParameters(op), undefined, { continueOnFail: true, executionId: 'exec-cof' });
+		expect(item.json.error).toMatch(/Kling error 1301/);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		sim.setOptions({ faults: { createErrors: [] } });
+	});
+
+	it('a re-run of the same execution and item finds the task instead of creating a second one', async () => {
+		const op = findCreateOperation('video', 'textToVideo')!;
+		const first = await run(baseParameters(op), undefined, { executionId: 'exec-rerun' });
+		const before = sim.tasks().length;
+		const second = await run(baseParameters(op), undefined, { executionId: 'exec-rerun' });
+		expect(second[0][0].json.taskId).toBe(first[0][0].json.taskId);
+		expect(sim.tasks().length).toBe(before);
+		const other = await run(baseParameters(op), undefined, { executionId: 'exec-other' });
+		expect(other[0][0].json.taskId).not.toBe(first[0][0].json.taskId);
+	});
+});
+
+describe('callback wiring', () => {
+	let server: Server;
+	let url = '';
+	const received: Array<{ url: string; body: IDataObject }> = [];
+	beforeAll(async () => {
+		server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				received.push({ url: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString() || '{}') });
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{}');
+			});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/trigger-id/webhook`;
+	});
+	afterAll(async () => {
+		await new Promise<void>((r) => server.close(() => r()));
+	});
+
+	it('Kling AI Trigger: Kling calls the production URL with kling_type and the credential token the trigger derives', async () => {
+		const op = findCreateOperation('image', 'generateImage')!;
+		const [[out]] = await run({ ...baseParameters(op), callback: 'trigger', callbackUrl: url }, undefined, { mode: 'trigger' });
+		const taskId = String(out.json.taskId);
+		await sim.waitFor(() => received.some((r) => r.body.task_id === taskId && r.body.task_status === 'succeed'), 5000);
+		const hit = received.find((r) => r.body.task_id === taskId)!;
+		const query = new URL(hit.url, 'http://x').searchParams;
+		expect(query.get('kling_type')).toBe('imageGeneration');
+		expect(tokensMatch(urlTokenFromCredentials(creds())!, query.get('kling_token'))).toBe(true);
+	});
+
+	it('a /webhook-test/ URL in a production run is refused before the create', async () => {
+		const op = findCreateOperation('image', 'generateImage')!;
+		const before = sim.requests.length;
+		await expect(
+			run({ ...baseParameters(op), callback: 'trigger', callbackUrl: url.replace('/webhook/', '/webhook-test/') }, undefined, { mode: 'trigger' }),
+		).rejects.toThrow(/test URL/);
+		expect(sim.requests.length).toBe(before);
+	});
+});
+
+describe('Get Task, List Tasks, Account', () => {
+	it('Get Task by external task id', async () => {
+		const inserted = sim.insertTask('lipSync', { external_task_id: 'my-order-7' });
+		const [[got]] = await run({ resource: 'video', operation: 'getTask', taskType: 'lipSync', lookupBy: 'externalTaskId', externalTaskId: 'my-order-7' });
+		expect(got.json).toMatchObject({ taskId: inserted.task_id, externalTaskId: 'my-order-7', taskType: 'lipSync', status: 'succeeded' });
+		expect(got.binary).toBeUndefined();
+	});
+
+	it('List Tasks: Return All pages through 650 tasks with pageSize 500, newest first', async () => {
+		const existing = sim.tasks().filter((t) => sim.task(String(t.task_id))?.type === 'imageExpand').length;
+		for (let i = 0; i < 650; i++) sim.insertTask('imageExpand', { created_at: 1_700_000_000_000 + i * 1000 });
+		const before = sim.requests.length;
+		const [out] = await run({ resource: 'image', operation: 'listTasks', taskType: 'imageExpand', returnAll: true });
+		expect(out).toHaveLength(650 + existing);
+		const created = out.map((o) => Number(o.json.createdAtMs));
+		expect(created).toEqual([...created].sort((a, b) => b - a));
+		const lists = sim.requests.slice(before).filter((r) => r.method === 'GET');
+		expect(lists.map((r) => [r.query.pageNum, r.query.pageSize])).toEqual([
+			['1', String(MAX_PAGE_SIZE)],
+			['2', String(MAX_PAGE_SIZE)],
+		]);
+		expect(out.every((o) => (o.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	it('List Tasks with a limit asks for no more than needed', async () => {
+		const before = sim.requests.length;
+		const [out] = await run({ resource: 'image', operation: 'listTasks', taskType: 'imageExpand', returnAll: false, limit: 30 });
+		expect(out).toHaveLength(30);
+		expect(sim.requests.slice(before).map((r) => r.query.pageSize)).toEqual(['30']);
+	});
+
+	it('Account: Get Resource Packs', async () => {
+		const [[out]] = await run({ resource: 'account', operation: 'getResourcePacks', startTime: '2026-01-01T00:00:00Z', endTime: '2026-02-01T00:00:00Z' });
+		expect(Array.isArray(out.json.resource_pack_subscribe_infos)).toBe(true);
+		const req = sim.requests.filter((r) => r.path === '/account/costs').pop()!;
+		expect(req.query).toMatchObject({ start_time: String(Date.parse('2026-01-01T00:00:00Z')), end_time: String(Date.parse('2026-02-01T00:00:00Z')) });
+		expect(out.pairedItem).toEqual({ item: 0 });
+	});
+});
