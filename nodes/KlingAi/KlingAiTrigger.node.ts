@@ -306,7 +306,8 @@ export class KlingAiTrigger implements INodeType {
 					taskId: item.taskId,
 					error: confirmation.failure,
 				});
-				respond(this, 502, { received: false, error: 'confirmation_failed', message: confirmation.failure });
+				// The reason stays in the log: the caller is not told how our Kling credential fares.
+				respond(this, 502, { received: false, error: 'confirmation_failed', message: 'Could not confirm the task with the Kling API; try again later' });
 				return { noWebhookResponse: true };
 			}
 			if (confirmation.item.status !== item.status) {

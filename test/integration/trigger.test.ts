@@ -409,6 +409,8 @@ describe('Kling AI Trigger: Confirm With Kling API', () => {
 		const task = sim.insertTask('textToVideo');
 		const a = await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: token }));
 		expect([a.status, a.body.error]).toEqual([502, 'confirmation_failed']);
+		expect(h.warnings.map(([m]) => m)).toEqual([expect.stringContaining('could not confirm')]);
+		expect(JSON.stringify(h.warnings)).not.toContain('sk_test');
 		expect(ledgerFor(h.workflowId).get(String(task.task_id))).toBeUndefined();
 		h.credentials.customBaseUrl = sim.url;
 		const retry = await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: token }));
