@@ -13,6 +13,7 @@ import type { LedgerEntry } from './shared/ledger';
 import {
 	URL_TASK_TYPE_PARAM,
 	URL_TOKEN_PARAM,
+	deriveUrlToken,
 	tokensMatch,
 	verifyStandardWebhook,
 	type SignatureFailure,
@@ -123,6 +124,19 @@ export function checkSize(req: CallbackRequest, limit = MAX_CALLBACK_BYTES): Rej
 	return { statusCode: 413, reason: 'payload_too_large', message: `Body of ${size} bytes exceeds the ${limit}-byte limit for Kling callbacks` };
 }
 
+/**
+ * URL tokens this credential accepts. The action node appends `urlTokenFromCredentials()` (derived from the
+ * webhook secret if set, else the secret key, else the API key). Tokens derived from the credential's other
+ * secrets are accepted too, so tasks created before a webhook secret was added (or removed) still get in.
+ */
+export function acceptedUrlTokens(credentials: ICredentialDataDecryptedObject): string[] {
+	const primary = urlTokenFromCredentials(credentials);
+	const others = [credentials.webhookSecret, credentials.secretKey, credentials.apiKey]
+		.filter((v): v is string => typeof v === 'string' && v.length > 0)
+		.map((material) => deriveUrlToken(material));
+	return [...new Set([...(primary ? [primary] : []), ...others])];
+}
+
 function hasAnySignatureHeader(headers: Record<string, unknown>): boolean {
 	return SIGNATURE_HEADERS.some((h) => headerValue(headers, h) !== undefined);
 }
@@ -145,13 +159,16 @@ export function authenticateCallback(
 ): AuthResult {
 	let tokenVerified = false;
 	if (options.requireUrlToken) {
-		const expected = urlTokenFromCredentials(credentials);
-		if (!expected) {
+		const accepted = acceptedUrlTokens(credentials);
+		if (!accepted.length) {
 			return reject(401, 'no_token_material', 'The credential has no secret to derive the URL token from');
 		}
 		const actual = queryString(req.query, URL_TOKEN_PARAM);
 		if (actual === undefined) return reject(401, 'missing_token', `Missing ${URL_TOKEN_PARAM} query parameter`);
-		if (!tokensMatch(expected, actual)) return reject(401, 'bad_token', `Invalid ${URL_TOKEN_PARAM}`);
+		// Compare against every candidate (no early exit), each in constant time.
+		let matched = false;
+		for (const expected of accepted) matched = tokensMatch(expected, actual) || matched;
+		if (!matched) return reject(401, 'bad_token', `Invalid ${URL_TOKEN_PARAM}`);
 		tokenVerified = true;
 	}
 

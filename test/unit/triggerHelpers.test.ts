@@ -1,5 +1,6 @@
 import {
 	MAX_CALLBACK_BYTES,
+	acceptedUrlTokens,
 	ackBody,
 	authenticateCallback,
 	checkSize,
@@ -171,9 +172,15 @@ describe('authenticateCallback: URL token', () => {
 	test('with the option off, no token is needed', () => {
 		expect(authenticateCallback(request(LEGACY), BASE_CREDS, NO_TOKEN, 0)).toEqual({ ok: true, auth: { signed: false, tokenVerified: false } });
 	});
-	test('the token is derived from the webhook secret when there is one', () => {
+	test('the action node appends the token of the webhook secret when there is one; tokens of the same credential\'s other secrets still pass (tasks created before the secret was added)', () => {
 		expect(SIGNED_TOKEN).not.toBe(TOKEN);
-		const r = authenticateCallback(request(LEGACY, { query: { kling_token: TOKEN } }), { ...SIGNED_CREDS }, { requireUrlToken: true, confirmWithApi: true }, 0);
+		expect(acceptedUrlTokens(SIGNED_CREDS)[0]).toBe(SIGNED_TOKEN);
+		const opts = { requireUrlToken: true, confirmWithApi: true };
+		for (const token of [SIGNED_TOKEN, TOKEN]) {
+			expect(authenticateCallback(request(LEGACY, { query: { kling_token: token } }), SIGNED_CREDS, opts, 0).ok).toBe(true);
+		}
+		const other = urlTokenFromCredentials({ ...SIGNED_CREDS, webhookSecret: 'whsec_b3RoZXJvdGhlcm90aGVyb3RoZXI=' })!;
+		const r = authenticateCallback(request(LEGACY, { query: { kling_token: other } }), SIGNED_CREDS, opts, 0);
 		expect(!r.ok && r.rejection.reason).toBe('bad_token');
 	});
 });
