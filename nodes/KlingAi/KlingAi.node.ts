@@ -4,10 +4,14 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { composeProperties } from './resources';
 import { executeKlingAi } from './resources/execute';
+import { isWaiting, runCreateAndWait, waitProperties, waitWebhook } from './resources/wait';
 import { CREDENTIAL_NAME } from './shared/transport';
+import { WAIT_OUTPUTS_EXPRESSION, WAIT_WEBHOOKS } from './shared/wait';
 
 export class KlingAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,12 +26,21 @@ export class KlingAi implements INodeType {
 		defaults: { name: 'Kling AI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: WAIT_OUTPUTS_EXPRESSION,
 		credentials: [{ name: CREDENTIAL_NAME, required: true }],
-		properties: composeProperties(),
+		// Resume URL of "Wait for Completion: Callback" (restart webhook, never registered on activation).
+		webhooks: WAIT_WEBHOOKS,
+		waitingNodeTooltip: 'Waiting for Kling to report that the task finished (callback to this execution\'s resume URL)',
+		properties: composeProperties({ createCommon: waitProperties() }),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeKlingAi(this);
+		return await executeKlingAi(this, async (ctx, op, itemCount) =>
+			isWaiting(ctx) ? await runCreateAndWait(ctx, op, itemCount) : undefined,
+		);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await waitWebhook(this);
 	}
 }

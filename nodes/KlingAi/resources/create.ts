@@ -23,7 +23,10 @@ export const externalTaskIdOption: INodeProperties = {
 
 export function callbackProperties(createOperations: readonly CreateOperation[]): INodeProperties[] {
 	const ops = createOperations.map((o) => o.value);
-	const show = (extra: NonNullable<IDisplayOptions['show']> = {}) => ({ show: { resource: ['video', 'image'], operation: ops, ...extra } });
+	// Hidden while waiting for completion: the wait uses the execution's resume URL as callback_url.
+	const show = (extra: NonNullable<IDisplayOptions['show']> = {}) => ({
+		show: { resource: ['video', 'image'], operation: ops, waitForCompletion: ['dontWait'], ...extra },
+	});
 	return [
 		{
 			displayName: 'Callback',

@@ -33,7 +33,8 @@ export async function createWithoutWaiting(ctx: IExecuteFunctions, op: CreateOpe
 	return out;
 }
 
-export type CreateRunner = (ctx: IExecuteFunctions, op: CreateOperation, itemCount: number) => Promise<INodeExecutionData[][]>;
+/** Handles a create itself (e.g. waiting for completion), or returns undefined for a plain create. */
+export type CreateRunner = (ctx: IExecuteFunctions, op: CreateOperation, itemCount: number) => Promise<INodeExecutionData[][] | undefined>;
 
 export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateRunner): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -41,8 +42,8 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const create = findCreateOperation(resource, operation);
 	if (create) {
-		if (runCreate) return await runCreate(ctx, create, items.length);
-		return [await createWithoutWaiting(ctx, create, items.length)];
+		const handled = runCreate ? await runCreate(ctx, create, items.length) : undefined;
+		return handled ?? [await createWithoutWaiting(ctx, create, items.length)];
 	}
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {

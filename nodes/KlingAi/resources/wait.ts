@@ -1,0 +1,150 @@
+/** "Wait for Completion" parameters of the create operations, and the runner that applies them. */
+import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { ENDPOINTS } from '../shared/endpoints';
+import { createAndWait, handleWaitWebhook, WAIT_MODES, type DownloadSettings, type WaitMode } from '../shared/wait';
+import { buildCreateBody, sendCreate } from './create';
+import { checkOneOf, checkRange, fieldError, str } from './fields';
+import { CREATE_OPERATIONS, findCreateOperation, type CreateOperation } from './index';
+import { downloadProperties } from './task/taskOperations';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+const WAITING: WaitMode[] = ['callback', 'poll', 'callbackThenPoll'];
+export const MIN_LIMIT_MINUTES = 0.05;
+export const MAX_LIMIT_MINUTES = 24 * 60;
+
+function show(ops: readonly CreateOperation[], extra: Show = {}): { show: Show } {
+	return { show: { resource: [...new Set(ops.map((o) => o.resource))], operation: ops.map((o) => o.value), ...extra } };
+}
+
+export function waitProperties(): INodeProperties[] {
+	const all = CREATE_OPERATIONS;
+	const byDefault = new Map<number, CreateOperation[]>();
+	for (const op of all) byDefault.set(op.defaultWaitMinutes, [...(byDefault.get(op.defaultWaitMinutes) ?? []), op]);
+	const limitProps: INodeProperties[] = [...byDefault.entries()].map(([minutes, ops]) => ({
+		displayName: 'Time Limit (Minutes)',
+		name: 'waitTimeLimit',
+		type: 'number',
+		typeOptions: { minValue: MIN_LIMIT_MINUTES, maxValue: MAX_LIMIT_MINUTES, numberPrecision: 2 },
+		default: minutes,
+		description:
+			'How long to wait for the task at most. Video tasks usually take a few minutes, some (e.g. avatars) more than ten. When the limit passes, the node checks the task once more; if it is still running the task goes to the Failed output with waitTimedOut: true and its task ID.',
+		displayOptions: show(ops, { waitForCompletion: WAITING }),
+	}));
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: "Don't Wait", value: 'dontWait', description: 'Output the created task right away (status submitted)' },
+				{
+					name: 'Callback',
+					value: 'callback',
+					description: 'Pause the execution until Kling calls back (nothing runs meanwhile); needs n8n reachable from the internet',
+				},
+				{ name: 'Poll', value: 'poll', description: 'Ask Kling for the status until the task finishes; works when Kling cannot reach n8n' },
+				{ name: 'Callback, Then Poll', value: 'callbackThenPoll', description: 'Wait for the callback; if none came after "Poll After", poll' },
+			],
+			default: 'dontWait',
+			description: 'Whether the node waits until the task finished and then outputs it on a Succeeded or a Failed output',
+			hint: 'Callback passes this execution\'s resume URL to Kling, so n8n must be reachable over https (WEBHOOK_URL). With more than one input item, all tasks are created and the node polls instead: one resume URL cannot carry several tasks.',
+			displayOptions: show(all),
+		},
+		...limitProps,
+		{
+			displayName: 'Poll After (Minutes)',
+			name: 'pollAfterMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 5,
+			description: 'Start polling when no final callback arrived after this many minutes',
+			displayOptions: show(all, { waitForCompletion: ['callbackThenPoll'] }),
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 15,
+			description:
+				'Time between status checks at first; it grows by half each round, up to 60 seconds. With Callback it is used only when several items make the node poll.',
+			displayOptions: show(all, { waitForCompletion: WAITING }),
+		},
+		{
+			displayName: 'Confirm Callbacks With Kling API',
+			name: 'confirmWithApi',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to fetch the task from Kling before continuing, instead of trusting the callback body. Always done when the credential has a webhook secret and a callback arrives unsigned.',
+			displayOptions: show(all, { waitForCompletion: ['callback', 'callbackThenPoll'] }),
+		},
+		...downloadProperties(show(all, { waitForCompletion: WAITING })),
+	];
+}
+
+interface WaitParams {
+	mode: WaitMode;
+	limitMinutes: number;
+	pollAfterMinutes: number;
+	pollIntervalSeconds: number;
+	download: DownloadSettings;
+}
+
+function readWaitParams(ctx: IExecuteFunctions): WaitParams {
+	const mode = str(ctx, 'waitForCompletion', 0, 'dontWait') as WaitMode;
+	checkOneOf(ctx, 0, 'Wait for Completion', mode, WAIT_MODES);
+	if (mode === 'dontWait') return { mode, limitMinutes: 0, pollAfterMinutes: 0, pollIntervalSeconds: 0, download: { enabled: false, binaryProperty: 'data', watermarked: false } };
+	const limitMinutes = ctx.getNodeParameter('waitTimeLimit', 0, 30) as number;
+	checkRange(ctx, 0, 'Time Limit (Minutes)', limitMinutes, MIN_LIMIT_MINUTES, MAX_LIMIT_MINUTES);
+	const pollAfterMinutes = mode === 'callbackThenPoll' ? (ctx.getNodeParameter('pollAfterMinutes', 0, 5) as number) : 0;
+	checkRange(ctx, 0, 'Poll After (Minutes)', pollAfterMinutes, 0, MAX_LIMIT_MINUTES);
+	const pollIntervalSeconds = ctx.getNodeParameter('pollIntervalSeconds', 0, 15) as number;
+	checkRange(ctx, 0, 'Poll Interval (Seconds)', pollIntervalSeconds, 1, 600);
+	const enabled = ctx.getNodeParameter('downloadResults', 0, false) as boolean;
+	const binaryProperty = enabled ? str(ctx, 'binaryPropertyName', 0, 'data').trim() : 'data';
+	if (enabled && !binaryProperty) throw fieldError(ctx, 0, 'Put Output File in Field', 'is empty');
+	const watermarked = enabled ? (ctx.getNodeParameter('downloadWatermarked', 0, false) as boolean) : false;
+	return { mode, limitMinutes, pollAfterMinutes, pollIntervalSeconds, download: { enabled, binaryProperty, watermarked } };
+}
+
+export function isWaiting(ctx: IExecuteFunctions): boolean {
+	return str(ctx, 'waitForCompletion', 0, 'dontWait') !== 'dontWait';
+}
+
+/** Create with "Wait for Completion" set: [Succeeded, Failed] (or [[], []] while the execution waits). */
+export async function runCreateAndWait(ctx: IExecuteFunctions, op: CreateOperation, itemCount: number): Promise<INodeExecutionData[][]> {
+	const p = readWaitParams(ctx);
+	if (p.mode === 'dontWait') throw fieldError(ctx, 0, 'Wait for Completion', 'is "Don\'t Wait"');
+	return await createAndWait(ctx, {
+		mode: p.mode,
+		taskType: op.taskType,
+		itemCount,
+		limitMinutes: p.limitMinutes,
+		pollAfterMinutes: p.pollAfterMinutes,
+		pollIntervalSeconds: p.pollIntervalSeconds,
+		download: p.download,
+		create: async (i, callbackUrl) => await sendCreate(ctx, i, op, await buildCreateBody(ctx, i, op, callbackUrl)),
+	});
+}
+
+/** webhook() of the node: a call to the resume URL of a waiting create. */
+export async function waitWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const op = findCreateOperation(String(ctx.getNodeParameter('resource', '')), String(ctx.getNodeParameter('operation', '')));
+	if (!op) {
+		ctx.getResponseObject().status(404).json({ error: 'This node is not waiting for a Kling task', reason: 'not_waiting' });
+		return { noWebhookResponse: true };
+	}
+	const download = ctx.getNodeParameter('downloadResults', false) as boolean;
+	return await handleWaitWebhook(ctx, {
+		taskType: ENDPOINTS[op.taskType].type,
+		confirmWithApi: ctx.getNodeParameter('confirmWithApi', false) as boolean,
+		limitMinutes: ctx.getNodeParameter('waitTimeLimit', op.defaultWaitMinutes) as number,
+		download: {
+			enabled: download,
+			binaryProperty: download ? String(ctx.getNodeParameter('binaryPropertyName', 'data')).trim() || 'data' : 'data',
+			watermarked: download ? (ctx.getNodeParameter('downloadWatermarked', false) as boolean) : false,
+		},
+	});
+}
