@@ -53,12 +53,24 @@ function parseVersion(v) {
 	return m.slice(1, 4).map(Number);
 }
 
+/** npm children still running: killed when the installer itself is interrupted, so none is left orphaned. */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(signal, () => {
+		for (const child of running) child.kill('SIGTERM');
+		process.stderr.write(`[kling-e2e install] interrupted (${signal}); the partial folder has no marker and is rebuilt next time\n`);
+		process.exit(130);
+	});
+}
+
 /** Run a command, its output appended to `logFile`, with a heartbeat on stderr. Rejects on a non-zero exit. */
 function run(cmd, args, { cwd, env, logFile, label, timeoutMs = 60 * 60_000 }) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		appendFileSync(logFile, `\n$ ${cmd} ${args.join(' ')}   (cwd ${cwd}, ${new Date().toISOString()})\n`);
 		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		running.add(child);
+		child.on('exit', () => running.delete(child));
 		let lastLine = '';
 		const onData = (chunk) => {
 			const text = chunk.toString();
@@ -274,7 +286,7 @@ async function ensureN8nFolder({ version, node, nodeTag, force }) {
 		// Install scripts are skipped: some optional natives (Kafka) try to download sources that are unreachable here.
 		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, logFile, label: `npm install n8n@${version}` });
 		const natives = ['sqlite3', 'isolated-vm'].filter((m) => existsSync(path.join(dir, 'node_modules', m, 'package.json')));
-		progress(`rebuilding native modules: ${natives.join(', ')} (compiles from source; ~1-2 min)`);
+		progress(`rebuilding native modules: ${natives.join(', ')} (compiles from source: about 1 min on an idle 2-core machine, several under load)`);
 		await run('npm', ['rebuild', ...natives], { cwd: dir, env, logFile, label: `npm rebuild ${natives.join(' ')}` });
 		const problem = n8nSmoke(dir, version, node);
 		if (problem) throw new Error(`n8n ${version} install failed its smoke check: ${problem}; see ${logFile}`);

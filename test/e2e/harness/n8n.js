@@ -328,6 +328,42 @@ function n8nEnv({ runtime, userFolder, port, brokerPort, extra = {} }) {
 	return env;
 }
 
+const DB_FILES = ['database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm'];
+
+/**
+ * Every n8n CLI command first migrates an empty sqlite DB (~100 migrations, several seconds). The harness keeps one
+ * freshly migrated, empty DB per n8n install (`<n8nDir>/.kling-e2e-db-template/`, made once by `n8n list:workflow` on
+ * a scratch folder) and copies it into each new user folder, so the imports start from a migrated schema.
+ */
+function seedDatabase(inst) {
+	const templateDir = path.join(inst.runtime.n8nDir, '.kling-e2e-db-template');
+	if (!fs.existsSync(path.join(templateDir, 'database.sqlite'))) {
+		const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kling-n8n-e2e-template-'));
+		try {
+			const env = { ...inst.env, N8N_USER_FOLDER: scratch };
+			const r = spawnSync(inst.runtime.nodeBin, [inst.runtime.n8nBin, 'list:workflow'], { cwd: scratch, env, encoding: 'utf8', timeout: 180_000 });
+			const source = path.join(scratch, '.n8n');
+			if (r.status !== 0 || !fs.existsSync(path.join(source, 'database.sqlite'))) {
+				progress(`could not prepare a DB template (exit ${r.status}); imports will migrate the DB themselves`);
+				return;
+			}
+			const staging = `${templateDir}.${process.pid}`;
+			fs.mkdirSync(staging, { recursive: true });
+			for (const f of DB_FILES) if (fs.existsSync(path.join(source, f))) fs.copyFileSync(path.join(source, f), path.join(staging, f));
+			try {
+				fs.renameSync(staging, templateDir);
+			} catch {
+				fs.rmSync(staging, { recursive: true, force: true }); // another process made it first
+			}
+		} finally {
+			fs.rmSync(scratch, { recursive: true, force: true });
+		}
+	}
+	const target = path.join(inst.userFolder, '.n8n');
+	fs.mkdirSync(target, { recursive: true });
+	for (const f of DB_FILES) if (fs.existsSync(path.join(templateDir, f))) fs.copyFileSync(path.join(templateDir, f), path.join(target, f));
+}
+
 /** Run an n8n CLI command under the instance's runtime and env; throws with the output when it fails. */
 function n8nCli(inst, args, { expect } = {}) {
 	const started = Date.now();
@@ -355,13 +391,16 @@ function logTail(inst, lines = 40) {
 
 /**
  * Start a throwaway n8n with this package installed from its tarball.
- * @param {object} opts
- * @param {object[]} [opts.credentials]  credential export objects ({id, name, type, data: {...plain}})
- * @param {object[]} [opts.workflows]    workflow export objects (fixed ids)
+ * @param {object} [opts]
+ * @param {any[] | ((where: { url: string, port: number, webhookUrl: (path: string) => string }) => any[])} [opts.credentials]
+ *        credential export objects ({id, name, type, data: {...plain}}), or a function of this instance's URL
+ * @param {any[] | ((where: { url: string, port: number, webhookUrl: (path: string) => string }) => any[])} [opts.workflows]
+ *        workflow export objects (fixed ids), or a function of this instance's URL
  * @param {string[]} [opts.publish]      workflow ids to publish (default: every workflow given)
- * @param {object}   [opts.env]          extra n8n env vars
+ * @param {Record<string, string>} [opts.env] extra n8n env vars
  * @param {string}   [opts.tarball]      use this tarball instead of building and packing the repo
- * @param {string}   [opts.n8nVersion]   default KLING_E2E_N8N_VERSION or 2.40.7; [opts.node] '24' | 'system'
+ * @param {string}   [opts.n8nVersion]   default KLING_E2E_N8N_VERSION or 2.40.7
+ * @param {string}   [opts.node]         '24' (default, KLING_E2E_NODE) or 'system'
  * @param {number}   [opts.port]         fixed n8n port (default: a free one) — the demo prints a stable URL with it
  * @param {boolean}  [opts.setupOwner]   create the owner and log in (default true) so `rest()` works
  */
@@ -393,16 +432,20 @@ async function startN8n(opts = {}) {
 	};
 	progress(`n8n ${runtime.n8nVersion} on node ${runtime.nodeVersion}: ${inst.url} (broker ${brokerPort}), user folder ${userFolder}`);
 	try {
+		await timed('database from the migrated template', async () => seedDatabase(inst));
 		inst.packageJson = installTarball(userFolder, tarball, inst.cliLog);
 		const importDir = path.join(userFolder, 'import');
 		fs.mkdirSync(importDir, { recursive: true });
 		const n8nMajor = Number(runtime.n8nVersion.split('.')[0]);
-		if (opts.credentials?.length) {
+		// Fixtures may need this instance's URL (e.g. the trigger's production URL in the action node): pass a function.
+		const where = { url: inst.url, port, webhookUrl: (/** @type {string} */ p) => `${inst.url}/webhook/${p}` };
+		const credentials = typeof opts.credentials === 'function' ? opts.credentials(where) : opts.credentials;
+		if (credentials?.length) {
 			const file = path.join(importDir, 'credentials.json');
-			fs.writeFileSync(file, JSON.stringify(opts.credentials, null, 2));
+			fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
 			n8nCli(inst, ['import:credentials', `--input=${file}`], { expect: /Successfully imported|Imported/i });
 		}
-		const workflows = opts.workflows ?? [];
+		const workflows = (typeof opts.workflows === 'function' ? opts.workflows(where) : opts.workflows) ?? [];
 		if (workflows.length) {
 			const file = path.join(importDir, 'workflows.json');
 			fs.writeFileSync(file, JSON.stringify(workflows, null, 2));
@@ -428,6 +471,7 @@ async function startN8n(opts = {}) {
 /** Spawn `n8n start` (own process group + parent-death watchdog), wait for /healthz and for the published workflows. */
 async function launch(inst, publish) {
 	const logOffset = readLog(inst).length;
+	const outboxBefore = outboxHighWater(inst);
 	inst.exited = undefined;
 	const logFd = fs.openSync(inst.logFile, 'a');
 	const child = spawn(inst.runtime.nodeBin, [inst.runtime.n8nBin, 'start'], { cwd: inst.userFolder, env: inst.env, detached: true, stdio: ['ignore', logFd, logFd] });
@@ -466,20 +510,63 @@ async function launch(inst, publish) {
 		},
 		{ timeoutMs: 120_000, intervalMs: 300, message: () => `n8n never reported "Editor is now accessible"; log tail:\n${logTail(inst)}` },
 	);
-	if (publish.length) {
-		await timed(`activation of ${publish.length} workflow(s)`, () =>
-			waitUntil(
-				() => {
-					failIfExited();
-					const log = readLog(inst).slice(logOffset);
-					const failed = /(Activation of workflow .* did fail with error: .*|failed with the error: .*|Failed to load package .*)/.exec(log);
-					if (failed) throw new Error(`n8n activation problem: ${failed[1]}\nlog tail:\n${logTail(inst)}`);
-					return publish.every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(log));
-				},
-				{ timeoutMs: 90_000, intervalMs: 300, message: () => `workflows ${publish.join(', ')} were not all activated; log tail:\n${logTail(inst)}` },
-			),
-		);
-	}
+	if (publish.length) await timed(`activation of ${publish.length} workflow(s)`, () => waitForActivation(inst, publish, outboxBefore, logOffset, failIfExited));
+}
+
+/**
+ * Wait until every published workflow is active in the running n8n.
+ * n8n >= 2.40 activates through its workflow-publication service (WorkflowsConfig.useWorkflowPublicationService,
+ * default true): `n8n start` enqueues a 'startup' record per published workflow in `workflow_publication_outbox` and
+ * the consumer marks it completed | partial_success | failed (per-trigger details in
+ * `workflow_publication_trigger_status`). It logs nothing at info level, so the harness reads those tables.
+ * Older n8n logs `Activated workflow "<name>" (ID: <id>)` per workflow.
+ */
+async function waitForActivation(inst, publish, outboxBefore, logOffset, failIfExited) {
+	const ids = publish.map((id) => `'${String(id).replace(/'/g, "''")}'`).join(',');
+	await waitUntil(
+		() => {
+			failIfExited();
+			const log = readLog(inst).slice(logOffset);
+			const loadFailure = /(Failed to load package .*|Skipping package .*)/.exec(log);
+			if (loadFailure) throw new Error(`n8n could not load a package: ${loadFailure[1]}\nlog tail:\n${logTail(inst)}`);
+			if (outboxBefore === undefined) {
+				const failed = /(Activation of workflow .* did fail with error: .*|failed with the error: .*)/.exec(log);
+				if (failed) throw new Error(`n8n activation problem: ${failed[1]}\nlog tail:\n${logTail(inst)}`);
+				return publish.every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(log));
+			}
+			const rows = sqliteQuery(inst, `select workflowId, status, errorMessage from workflow_publication_outbox where id > ${outboxBefore} and workflowId in (${ids}) order by id`);
+			const latest = new Map(rows.map((r) => [r.workflowId, r]));
+			for (const row of latest.values()) {
+				if (row.status === 'failed' || row.status === 'partial_success') {
+					const triggers = sqliteQuery(inst, `select nodeId, status, errorMessage from workflow_publication_trigger_status where workflowId = '${row.workflowId}'`);
+					throw new Error(`n8n could not activate workflow ${row.workflowId} (${row.status}): ${row.errorMessage ?? ''} ${JSON.stringify(triggers)}\nlog tail:\n${logTail(inst)}`);
+				}
+			}
+			return publish.every((id) => latest.get(id)?.status === 'completed');
+		},
+		{ timeoutMs: 90_000, intervalMs: 500, message: () => `workflows ${publish.join(', ')} were not all activated; log tail:\n${logTail(inst)}` },
+	);
+}
+
+/** The highest publication-outbox id so far, or undefined when this n8n has no publication service (older lines). */
+function outboxHighWater(inst) {
+	if (!fs.existsSync(dbFile(inst))) return undefined;
+	const table = sqliteQuery(inst, "select name from sqlite_master where type = 'table' and name = 'workflow_publication_outbox'");
+	if (!table.length) return undefined;
+	return sqliteQuery(inst, 'select coalesce(max(id), 0) as maxId from workflow_publication_outbox')[0].maxId;
+}
+
+function dbFile(inst) {
+	return path.join(inst.userFolder, '.n8n', 'database.sqlite');
+}
+
+/** Query n8n's sqlite DB with n8n's own sqlite3 under n8n's Node (see sqlite-query.js). */
+function sqliteQuery(inst, sql, flattedColumn) {
+	const args = [path.join(__dirname, 'sqlite-query.js'), inst.runtime.n8nDir, dbFile(inst), sql];
+	if (flattedColumn) args.push(flattedColumn);
+	const r = spawnSync(inst.runtime.nodeBin, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	if (r.status !== 0) throw new Error(`sqlite query failed (${sql}): ${r.stderr}`);
+	return JSON.parse(r.stdout);
 }
 
 async function setupOwner(inst) {
@@ -542,13 +629,7 @@ async function stopN8n(inst, { keep = false, quiet = false, graceMs = 5_000 } = 
 const EXECUTION_COLUMNS = 'id, workflowId, status, mode, finished, startedAt, stoppedAt, waitTill';
 
 function decorate(inst) {
-	const sqlite = (sql, flattedColumn) => {
-		const args = [path.join(__dirname, 'sqlite-query.js'), inst.runtime.n8nDir, path.join(inst.userFolder, '.n8n', 'database.sqlite'), sql];
-		if (flattedColumn) args.push(flattedColumn);
-		const r = spawnSync(inst.runtime.nodeBin, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-		if (r.status !== 0) throw new Error(`sqlite query failed: ${r.stderr}`);
-		return JSON.parse(r.stdout);
-	};
+	const sqlite = (/** @type {string} */ sql, /** @type {string} */ flattedColumn) => sqliteQuery(inst, sql, flattedColumn);
 	const api = {
 		url: inst.url,
 		port: inst.port,

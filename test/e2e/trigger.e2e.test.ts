@@ -1,0 +1,113 @@
+/**
+ * Real n8n, scenario 2 (issue 7): a workflow (built-in Webhook → Kling AI Text to Video with Callback "Kling AI
+ * Trigger" → recorder) creates a task whose callback_url is the Kling AI Trigger's production URL; a second,
+ * published workflow (Kling AI Trigger → one recorder per output) receives the simulator's callbacks.
+ * Succeeded tasks arrive on output 0, failed tasks on output 1, progress callbacks start no execution.
+ * One n8n instance for the file; later trigger scenarios (duplicates, forgeries, poll fallback) belong here too.
+ */
+import { startSimulator } from '../simulator';
+import * as harness from './harness/n8n';
+
+jest.setTimeout(20 * 60_000);
+
+const KEYS = { accessKey: 'ak_e2e_trigger', secretKey: 'sk_e2e_trigger_secret' };
+const CRED = { id: 'klingE2eCredTrg1', name: 'Kling simulator' };
+const TRIGGER_WEBHOOK_ID = '6d0c2f4e-8a51-4c1b-9e3a-2f5b7c9d1e01';
+const WF = { create: 'klingE2eCreateCb1', trigger: 'klingE2eTrigger01' };
+
+type Sim = Awaited<ReturnType<typeof startSimulator>>;
+type N8n = Awaited<ReturnType<typeof harness.startN8n>>;
+type Recorder = Awaited<ReturnType<typeof harness.startRecorder>>;
+type Item = { taskId: string; status: string; statusMessage?: string; taskType: string; finished: boolean; videos: Array<{ url: string }> };
+
+describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
+	let sim: Sim;
+	let n8n: N8n;
+	let recorder: Recorder;
+	let triggerUrl = '';
+
+	beforeAll(async () => {
+		sim = await startSimulator({ port: 0, ...KEYS, timings: { toProcessingMs: 100, toFinishMs: 600 } });
+		recorder = await harness.startRecorder();
+		const common = { CRED_ID: CRED.id, CRED_NAME: CRED.name, RECORDER_URL: recorder.url };
+		n8n = await harness.startN8n({
+			credentials: [
+				harness.loadFixture('credential.kling.json', { ...common, ACCESS_KEY: KEYS.accessKey, SECRET_KEY: KEYS.secretKey, SIM_URL: sim.url, WEBHOOK_SECRET: '' }),
+			],
+			workflows: ({ webhookUrl }) => {
+				// The trigger's production URL, exactly as its node panel shows it: /webhook/<webhookId>/<path>.
+				triggerUrl = webhookUrl(`${TRIGGER_WEBHOOK_ID}/webhook`);
+				return [
+					harness.loadFixture('workflow.trigger.json', { ...common, TRIGGER_WEBHOOK_ID, LABEL_PREFIX: '' }),
+					harness.loadFixture('workflow.create-with-callback.json', { ...common, TRIGGER_URL: triggerUrl }),
+				];
+			},
+		});
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await recorder?.close();
+		await sim?.close();
+	});
+
+	async function createVideo(prompt: string): Promise<Item> {
+		const before = recorder.records('created').length;
+		// The Webhook node answers when the workflow has finished (responseMode lastNode).
+		const res = await n8n.webhook('e2e-create-with-callback', { prompt });
+		expect(res.status).toBe(200);
+		const created = await recorder.waitFor('created', before + 1, 30_000);
+		return created[created.length - 1] as Item;
+	}
+
+	const byTask = (label: string, taskId: string) => (recorder.records(label) as Item[]).filter((i) => i.taskId === taskId);
+
+	test('a created task reaches the Succeeded output with the video', async () => {
+		const created = await createVideo('A red fox running through fresh snow at sunrise');
+		expect(created.taskId).toBeTruthy();
+		expect(created.taskType).toBe('textToVideo');
+		expect(created.finished).toBe(false);
+
+		// What Kling received: the trigger's production URL plus the task type and the credential-derived token.
+		const createReq = sim.requests.find((r) => r.method === 'POST' && r.path === '/v1/videos/text2video');
+		const callbackUrl = new URL(String((createReq?.body as Record<string, unknown>).callback_url));
+		expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(triggerUrl);
+		expect(callbackUrl.searchParams.get('kling_type')).toBe('textToVideo');
+		expect(callbackUrl.searchParams.get('kling_token')).toBeTruthy();
+
+		await recorder.waitFor('succeeded', 1, 30_000);
+		const [item] = byTask('succeeded', created.taskId);
+		expect(item).toMatchObject({ taskId: created.taskId, status: 'succeeded', finished: true, taskType: 'textToVideo' });
+		expect(item.videos[0].url.startsWith(`${sim.url}/media/`)).toBe(true);
+		expect(byTask('failed', created.taskId)).toHaveLength(0);
+	});
+
+	test('a failing task reaches the Failed output with Kling\'s reason', async () => {
+		const created = await createVideo('sim:fail a video that the simulator rejects');
+		await harness.waitUntil(() => byTask('failed', created.taskId).length > 0, { timeoutMs: 30_000, message: 'no item on the Failed output' });
+		const [item] = byTask('failed', created.taskId);
+		expect(item).toMatchObject({ taskId: created.taskId, status: 'failed', finished: true });
+		expect(item.statusMessage).toMatch(/risk control|sim:fail/i);
+		expect(byTask('succeeded', created.taskId)).toHaveLength(0);
+	});
+
+	test('progress callbacks are acknowledged without an execution: one trigger execution per finished task', async () => {
+		// Every callback the simulator sent so far was answered 2xx ...
+		await harness.waitUntil(() => sim.callbacks.length > 0 && sim.callbacks.every((c) => c.delivered || c.dropped), {
+			timeoutMs: 15_000,
+			message: () => `callbacks not all delivered: ${JSON.stringify(sim.callbacks)}`,
+		});
+		const delivered = sim.callbacks.filter((c) => c.delivered);
+		expect(delivered.every((c) => c.statusCode !== null && c.statusCode >= 200 && c.statusCode < 300)).toBe(true);
+		expect(delivered.some((c) => c.status === 'processing')).toBe(true);
+		// ... but only the two terminal ones started the trigger workflow.
+		const runs = await n8n.waitForExecutions(WF.trigger, 2, 30_000);
+		await new Promise((r) => setTimeout(r, 1000));
+		const all = n8n.executions(WF.trigger);
+		expect(all).toHaveLength(2);
+		expect(all.every((e) => e.status === 'success' && e.mode === 'webhook')).toBe(true);
+		expect(runs).toHaveLength(2);
+		// The creating workflow ran twice, successfully.
+		expect(n8n.executions(WF.create).map((e) => e.status)).toEqual(['success', 'success']);
+	});
+});
