@@ -307,8 +307,8 @@ function receiverIndex(n8n, receiveWf) {
 				for (const trigger of triggers) {
 					outputsOf(data, trigger.name).forEach((items, index) => {
 						for (const item of items ?? []) {
-							const next = (receiveWf.connections[trigger.name]?.main?.[index] ?? []).map((c) => c.node);
-							const downstream = Object.keys(runDataOf(data)).filter((name) => name !== trigger.name && !next.includes(name));
+							// Nodes that ran after the trigger, in execution order (runData keeps insertion order).
+							const downstream = Object.keys(runDataOf(data)).filter((name) => !triggers.some((t) => t.name === name));
 							out.push({
 								executionId: row.id,
 								mode: row.mode,
@@ -464,15 +464,20 @@ async function main() {
 			return undefined;
 		}
 		created.push({ taskId: item.taskId, started });
-		outcome(true, `${label}: task ${item.taskId} created (execution ${executionId}, status ${item.status})`, `prompt: "${action.parameters.prompt}"`);
+		outcome(true, `${label}: task ${item.taskId} created (execution ${executionId}, status ${item.status})`, [
+			`prompt: "${action.parameters.prompt}"`,
+			`external task ID: ${item.externalTaskId}`,
+		]);
 		return { item, started };
 	}
 
+	/** The first delivery of a task to the receiving workflow, or undefined after `timeoutMs`. */
 	async function waitForDelivery(taskId, { timeoutMs = taskTimeoutMs } = {}) {
-		try {
-			return await harness.waitUntil(() => receivers.of(taskId)[0], { timeoutMs, intervalMs: 500, message: 'timeout' });
-		} catch {
-			return undefined;
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const found = receivers.of(taskId)[0];
+			if (found || Date.now() > deadline) return found;
+			await sleep(500);
 		}
 	}
 
@@ -576,17 +581,24 @@ async function main() {
 		// Give the poll trigger a moment to (wrongly) emit something again, then count.
 		await sleep(args.fast ? 1_500 : 3_000);
 	}
-	const perTask = created
-		.filter((c) => !c.viaWait)
-		.map((c) => ({ taskId: c.taskId, deliveries: receivers.of(c.taskId) }))
-		.map((c) => ({ ...c, n: c.deliveries.length }));
-	const exact = perTask.every((c) => c.n === 1);
+	// Tasks created for the receiving workflow arrive there exactly once; a task the wait workflow handles itself
+	// never does (the Poll Trigger only takes External Task IDs with the creating example's prefix).
+	const perTask = created.map((c) => {
+		const deliveries = receivers.of(c.taskId);
+		return { ...c, deliveries, expected: c.viaWait ? 0 : 1 };
+	});
+	const exact = perTask.every((c) => c.deliveries.length === c.expected);
+	const forReceiver = perTask.filter((c) => !c.viaWait).length;
 	outcome(
 		exact,
 		exact
-			? `exactly once: each of the ${perTask.length} task(s) reached the receiving workflow once (callback or poll, never both)`
-			: 'a task reached the receiving workflow more or less than once',
-		perTask.map((c) => `${c.taskId}: ${c.n} × (${c.deliveries.map((d) => `${d.via}/${d.output}`).join(', ') || 'none'})`),
+			? `exactly once: each of the ${forReceiver} task(s) for the receiving workflow arrived there once (callback or poll, never both)` +
+					(perTask.length > forReceiver ? '; the create-and-wait task stayed in its own workflow' : '')
+			: 'a task reached the receiving workflow a wrong number of times',
+		perTask.map(
+			(c) =>
+				`${c.taskId}${c.viaWait ? ' (create and wait)' : ''}: ${c.deliveries.length} × in the receiving workflow${c.deliveries.length ? ` (${c.deliveries.map((d) => `${d.via}/${d.output}`).join(', ')})` : ''}, expected ${c.expected}`,
+		),
 	);
 
 	// 7. save the downloaded files ---------------------------------------------------------------------------------------
@@ -606,6 +618,7 @@ async function main() {
 			const bytes = await readBinary(n8n, cookie, binary);
 			const ext = binary.fileExtension || path.extname(binary.fileName || '').slice(1) || 'bin';
 			const file = path.join(outDir, `${source.taskId}${property === 'data' ? '' : `-${property}`}.${ext}`);
+			if (files.some((f) => f.file === file)) continue;
 			fs.writeFileSync(file, bytes);
 			files.push({ file, bytes, source, binary });
 		}

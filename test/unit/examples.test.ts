@@ -265,7 +265,9 @@ class ParameterChecker {
 /** The node's outputs for its parameters: an array, or n8n's `={{ ... }}` expression of $parameter. */
 function outputsOf(description: INodeTypeDescription, parameters: Record<string, unknown>): Array<{ displayName?: string }> {
 	const outputs = description.outputs as unknown;
-	const norm = (list: unknown[]) => list.map((o) => (typeof o === 'string' ? {} : (o as { displayName?: string })));
+	const names = description.outputNames ?? [];
+	const norm = (list: unknown[]) =>
+		list.map((o, i) => ({ displayName: (typeof o === 'string' ? undefined : (o as { displayName?: string }).displayName) ?? names[i] }));
 	if (Array.isArray(outputs)) return norm(outputs);
 	if (typeof outputs === 'string' && outputs.startsWith('={{') && outputs.endsWith('}}')) {
 		const $parameter = new Proxy(parameters, {
@@ -364,6 +366,23 @@ describe('example workflows (examples/*.json)', () => {
 		if (!exampleFiles.includes(receiverFile)) return;
 		const trigger = load(receiverFile).nodes.find((n) => n.type === `${PACKAGE_NAME}.klingAiTrigger`)!;
 		expect(url.pathname).toBe(`/webhook/${trigger.webhookId}/webhook`);
+	});
+
+	test('the poll trigger only takes tasks meant for the callback workflow: the create example sets the prefix it filters on', () => {
+		const receiverFile = 'kling-callback-with-poll-fallback.json';
+		if (!exampleFiles.includes(receiverFile)) return;
+		const poll = load(receiverFile).nodes.find((n) => n.type === `${PACKAGE_NAME}.klingAiPollTrigger`)!;
+		const prefix = String((poll.parameters.filters as Record<string, unknown>)?.externalTaskIdPrefix ?? '');
+		expect(prefix).not.toBe('');
+		const action = klingNodes(load('kling-create-text-to-video.json')).find((n) => n.type === `${PACKAGE_NAME}.klingAi`)!;
+		const externalTaskId = String((action.parameters.options as Record<string, unknown>)?.externalTaskId ?? '');
+		expect(externalTaskId.startsWith(`=${prefix}`) || externalTaskId.startsWith(prefix)).toBe(true);
+		// A task another workflow waits for must not reach the poll trigger: the wait example uses no such prefix.
+		const waitFile = 'kling-create-and-wait.json';
+		if (exampleFiles.includes(waitFile)) {
+			const waiting = klingNodes(load(waitFile)).find((n) => n.type === `${PACKAGE_NAME}.klingAi`)!;
+			expect(String((waiting.parameters.options as Record<string, unknown>)?.externalTaskId ?? '')).not.toMatch(new RegExp(`^=?${prefix}`));
+		}
 	});
 
 	test('the callback example: both triggers feed the same Succeeded and Failed steps', () => {
