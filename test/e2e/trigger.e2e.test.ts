@@ -1,9 +1,10 @@
 /**
- * Real n8n, scenario 2 (issue 7): a workflow (built-in Webhook → Kling AI Text to Video with Callback "Kling AI
+ * Real n8n, scenarios 2, 3 and 4 (issue 7). Scenario 2: a workflow (built-in Webhook → Kling AI Text to Video with Callback "Kling AI
  * Trigger" → recorder) creates a task whose callback_url is the Kling AI Trigger's production URL; a second,
  * published workflow (Kling AI Trigger → one recorder per output) receives the simulator's callbacks.
  * Succeeded tasks arrive on output 0, failed tasks on output 1, progress callbacks start no execution.
- * One n8n instance for the file; later trigger scenarios (duplicates, forgeries, poll fallback) belong here too.
+ * Scenario 3: duplicated, reordered and progress callbacks give exactly one item per task. Scenario 4: forged callbacks
+ * are rejected (401/400) and start no execution. One n8n instance for the whole file.
  */
 import { startSimulator } from '../simulator';
 import * as harness from './harness/n8n';
@@ -25,6 +26,7 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 	let n8n: N8n;
 	let recorder: Recorder;
 	let triggerUrl = '';
+	let signedCallbackUrl = ''; // a callback URL exactly as the action node built it (with kling_type and kling_token)
 
 	beforeAll(async () => {
 		sim = await startSimulator({ port: 0, ...KEYS, timings: { toProcessingMs: 100, toFinishMs: 600 } });
@@ -74,6 +76,7 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 		expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(triggerUrl);
 		expect(callbackUrl.searchParams.get('kling_type')).toBe('textToVideo');
 		expect(callbackUrl.searchParams.get('kling_token')).toBeTruthy();
+		signedCallbackUrl = callbackUrl.toString();
 
 		await recorder.waitFor('succeeded', 1, 30_000);
 		const [item] = byTask('succeeded', created.taskId);
@@ -109,5 +112,76 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 		expect(runs).toHaveLength(2);
 		// The creating workflow ran twice, successfully.
 		expect(n8n.executions(WF.create).map((e) => e.status)).toEqual(['success', 'success']);
+	});
+
+	test('scenario 3: duplicated, reordered and progress callbacks → exactly one item per task', async () => {
+		const runsBefore = n8n.executions(WF.trigger).length;
+		const callbacksBefore = sim.callbacks.length;
+		// Every callback delivered twice; every progress callback held back until after the terminal one.
+		sim.setOptions({ callbacks: { progress: true, duplicate: 1, reorder: 1 } });
+		try {
+			const tasks: Item[] = [];
+			for (const prompt of ['A heron in the reeds', 'A kite over the dunes', 'sim:fail a storm at sea']) tasks.push(await createVideo(prompt));
+			const ids = new Set(tasks.map((t) => t.taskId));
+			await harness.waitUntil(
+				() => {
+					const mine = sim.callbacks.slice(callbacksBefore).filter((c) => ids.has(c.taskId));
+					const terminalSent = tasks.every((t) => mine.some((c) => c.taskId === t.taskId && c.duplicate && (c.status === 'succeed' || c.status === 'failed')));
+					return terminalSent && mine.every((c) => c.delivered || c.dropped);
+				},
+				{ timeoutMs: 30_000, message: () => `callbacks incomplete: ${JSON.stringify(sim.callbacks.slice(callbacksBefore))}` },
+			);
+			const mine = sim.callbacks.slice(callbacksBefore).filter((c) => ids.has(c.taskId));
+			// The knobs took effect: terminal callbacks were duplicated, progress arrived after the terminal one.
+			expect(mine.filter((c) => c.duplicate).length).toBeGreaterThanOrEqual(tasks.length);
+			expect(mine.some((c) => c.reordered && c.status === 'processing')).toBe(true);
+			expect(mine.every((c) => c.statusCode !== null && c.statusCode >= 200 && c.statusCode < 300)).toBe(true);
+
+			await n8n.waitForExecutions(WF.trigger, runsBefore + tasks.length, 30_000);
+			await new Promise((r) => setTimeout(r, 1500)); // room for a wrongly started extra execution to show up
+			for (const t of tasks) {
+				const out = [...byTask('succeeded', t.taskId), ...byTask('failed', t.taskId)];
+				expect(out).toHaveLength(1);
+				expect(out[0].finished).toBe(true);
+			}
+			expect(n8n.executions(WF.trigger)).toHaveLength(runsBefore + tasks.length);
+			process.stderr.write(`[kling-e2e] trigger workflow static data after duplicates: ${JSON.stringify(n8n.staticData(WF.trigger))}\n`);
+		} finally {
+			sim.setOptions({ callbacks: { progress: true, duplicate: 0, reorder: 0 } });
+		}
+	});
+
+	test('scenario 4: forged callbacks (missing or wrong URL token, not a task) are rejected and start nothing', async () => {
+		expect(signedCallbackUrl).not.toBe('');
+		const runsBefore = n8n.executions(WF.trigger).length;
+		const recordsBefore = recorder.all().length;
+		const forgedTask = { task_id: 'forged-task-1', task_status: 'succeed', created_at: Date.now(), updated_at: Date.now(), task_result: { videos: [{ id: 'v', url: 'https://evil.example/v.mp4', duration: '5' }] } };
+		const post = async (url: string, body: unknown) => {
+			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+			const text = await res.text();
+			return { status: res.status, text };
+		};
+		const noToken = new URL(signedCallbackUrl);
+		noToken.searchParams.delete('kling_token');
+		const wrongToken = new URL(signedCallbackUrl);
+		wrongToken.searchParams.set('kling_token', 'not-the-token');
+
+		const missing = await post(noToken.toString(), forgedTask);
+		expect(missing.status).toBe(401);
+		const wrong = await post(wrongToken.toString(), forgedTask);
+		expect(wrong.status).toBe(401);
+		expect(wrong.text).not.toContain(new URL(signedCallbackUrl).searchParams.get('kling_token'));
+		const notTask = await post(signedCallbackUrl, { hello: 'world' });
+		expect(notTask.status).toBe(400);
+		expect(() => JSON.parse(notTask.text)).not.toThrow();
+		const notJson = await post(signedCallbackUrl, 'this is not json');
+		expect(notJson.status).toBeGreaterThanOrEqual(400);
+		expect(notJson.status).toBeLessThan(500);
+
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(n8n.executions(WF.trigger)).toHaveLength(runsBefore);
+		expect(recorder.all()).toHaveLength(recordsBefore);
+		expect(n8n.log()).toMatch(/Kling AI Trigger rejected a callback/);
+		expect(n8n.log()).not.toContain(new URL(signedCallbackUrl).searchParams.get('kling_token'));
 	});
 });
