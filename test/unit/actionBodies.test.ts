@@ -3,7 +3,9 @@
  * resolved by n8n, defaults from the description), checked against the simulator's strict
  * validator; and every pre-request validation error names the field. No network here.
  */
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeHelpers, NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { executeContext, initBinaryData, simulatorCredentials } from '../helpers/n8n';
 import { buildCreateBody } from '../../nodes/KlingAi/resources/create';
 import { CREATE_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
@@ -53,6 +55,32 @@ describe('registry', () => {
 		expect(byResource.account.map((o) => o.value)).toEqual(['getResourcePacks']);
 		for (const list of Object.values(byResource)) for (const o of list) expect(o.action).toBeTruthy();
 		expect(node.description.usableAsTool).toBe(true);
+	});
+});
+
+describe('description', () => {
+	it('never shows two parameters with the same name at once, and every create shows callback, wait and options', () => {
+		const waits = ['dontWait', 'callback', 'poll', 'callbackThenPoll'];
+		for (const combo of allCombos()) {
+			for (const waitForCompletion of waits) {
+				const params = { ...combo.parameters, waitForCompletion, callback: 'trigger' } as INodeParameters;
+				const shown = node.description.properties.filter((p) => NodeHelpers.displayParameter(params, p, null, node.description)).map((p) => p.name);
+				expect(shown.filter((n, i) => shown.indexOf(n) !== i)).toEqual([]);
+				expect(shown).toContain('options');
+				expect(shown).toContain('waitForCompletion');
+				expect(shown.includes('callbackUrl')).toBe(waitForCompletion === 'dontWait');
+				expect(shown.includes('waitTimeLimit')).toBe(waitForCompletion !== 'dontWait');
+			}
+		}
+	});
+
+	it('subtitle, themed icon, codex with documentation links', () => {
+		expect(node.description.subtitle).toContain('$parameter["operation"]');
+		expect(node.description.icon).toEqual({ light: 'file:kling.svg', dark: 'file:kling.dark.svg' });
+		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/KlingAi/KlingAi.node.json'), 'utf8'));
+		expect(codex.node).toBe('n8n-nodes-kling-ai.klingAi');
+		expect(codex.resources.primaryDocumentation.length).toBeGreaterThan(0);
+		expect(codex.categories.length).toBeGreaterThan(0);
 	});
 });
 
