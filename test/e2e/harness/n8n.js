@@ -98,7 +98,10 @@ function listFiles(dir) {
 function sourceHash() {
 	const hash = crypto.createHash('sha256');
 	const top = fs.readdirSync(REPO).filter((f) => /^(package\.json|tsconfig\.json|gulpfile\.js|README.*|LICENSE.*|CHANGELOG.*|\.npmignore)$/i.test(f));
-	const files = [...top.map((f) => path.join(REPO, f)), ...listFiles(path.join(REPO, 'nodes')), ...listFiles(path.join(REPO, 'credentials'))].sort();
+	// Sources of dist/ plus anything else package.json "files" ships (e.g. example workflows).
+	const shipped = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).files ?? []).filter((f) => !/^\.?\/?dist\b/.test(f));
+	const dirs = [...new Set(['nodes', 'credentials', ...shipped])].map((d) => path.join(REPO, d));
+	const files = [...top.map((f) => path.join(REPO, f)), ...dirs.flatMap((d) => (fs.existsSync(d) && fs.statSync(d).isFile() ? [d] : listFiles(d)))].sort();
 	for (const file of files) {
 		hash.update(path.relative(REPO, file));
 		hash.update(fs.readFileSync(file));
