@@ -349,6 +349,23 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		expect(persisted['node:Kling AI Poll Trigger'] ?? {}).toEqual({});
 	});
 
+	it('does not run two polls of the same node at once (the second one returns null)', async () => {
+		const h = new Harness();
+		await h.poll();
+		insert(2, 'succeed');
+		const make = () =>
+			pollContext({
+				nodeType: node,
+				parameters: h.parameters,
+				credentials: simulatorCredentials(sim.url),
+				staticData: JSON.parse(JSON.stringify(h.staticData)) as IDataObject,
+				workflowId: h.workflowId,
+			}).ctx;
+		const [first, second] = await Promise.all([node.poll.call(make()), node.poll.call(make())]);
+		expect(first?.[0]).toHaveLength(2);
+		expect(second).toBeNull();
+	});
+
 	it('rejects an empty task type list naming the field', async () => {
 		const h = new Harness({ taskTypes: [] });
 		await expect(h.poll()).rejects.toThrow('Task Types');
