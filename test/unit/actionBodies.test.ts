@@ -206,6 +206,14 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		expect(a.external_task_id).not.toBe(c.external_task_id);
 		expect(String(a.external_task_id)).toMatch(/^n8n-[0-9a-f]{24}$/);
 	});
+
+	it('tasks the node waits for get the n8n-wait- prefix, which the Poll Trigger skips by default', async () => {
+		const op = findCreateOperation('video', 'textToVideo')!;
+		const waited = await bodyFor({ ...baseParameters(op), waitForCompletion: 'poll' });
+		expect(String(waited.external_task_id)).toMatch(/^n8n-wait-[0-9a-f]{24}$/);
+		const own = await bodyFor({ ...baseParameters(op), waitForCompletion: 'poll', options: { externalTaskId: 'mine-1' } });
+		expect(own.external_task_id).toBe('mine-1');
+	});
 });
 
 describe('callback setting', () => {

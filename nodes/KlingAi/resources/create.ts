@@ -3,7 +3,7 @@
  * create call itself (through createTask, which recovers a lost create by its external id).
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
-import { createTask, findTask, generateExternalTaskId } from '../shared/api';
+import { createTask, findTask, generateExternalTaskId, GENERATED_ID_PREFIX, WAITED_ID_PREFIX } from '../shared/api';
 import { CallbackUrlError, buildCallbackUrl, urlTokenFromCredentials, validateCallbackUrl } from '../shared/callback';
 import { CREDENTIAL_NAME } from '../shared/transport';
 import type { KlingTaskItem } from '../shared/task';
@@ -97,7 +97,11 @@ export function readExternalTaskId(ctx: IExecuteFunctions, i: number, op: Create
 		}
 		return own;
 	}
-	return generateExternalTaskId([ctx.getWorkflow().id, ctx.getExecutionId(), ctx.getNode().id, i, op.value]);
+	const waited = ctx.getNodeParameter('waitForCompletion', i, 'dontWait') !== 'dontWait';
+	return generateExternalTaskId(
+		[ctx.getWorkflow().id, ctx.getExecutionId(), ctx.getNode().id, i, op.value],
+		waited ? WAITED_ID_PREFIX : GENERATED_ID_PREFIX,
+	);
 }
 
 /** The full create body for item i: operation fields + external_task_id (+ callback_url unless overridden). */

@@ -13,10 +13,17 @@ import {
 
 export const MAX_PAGE_SIZE = 500;
 
+export const GENERATED_ID_PREFIX = 'n8n-';
+/**
+ * Generated ids of tasks a Kling AI node waits for itself (Wait for Completion). The Poll Trigger skips them by
+ * default: their result already goes to the waiting execution, not to a trigger workflow.
+ */
+export const WAITED_ID_PREFIX = 'n8n-wait-';
+
 /** A stable external_task_id: the same workflow, execution, node and item give the same id. */
-export function generateExternalTaskId(parts: Array<string | number | undefined>): string {
+export function generateExternalTaskId(parts: Array<string | number | undefined>, prefix = GENERATED_ID_PREFIX): string {
 	const digest = createHash('sha256').update(parts.map((p) => String(p ?? '')).join('|')).digest('hex').slice(0, 24);
-	return `n8n-${digest}`;
+	return `${prefix}${digest}`;
 }
 
 export async function getTask(
