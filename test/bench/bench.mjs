@@ -51,10 +51,14 @@ function build() {
 	}
 }
 
-function writeLatest() {
-	const parts = ALL.map((m) => path.join(RESULTS, `${m}.md`))
+function sectionsIn(dir) {
+	return ALL.map((m) => path.join(dir, `${m}.md`))
 		.filter((f) => fs.existsSync(f))
 		.map((f) => fs.readFileSync(f, 'utf8').trim());
+}
+
+/** latest.md of this results folder; the main one also carries the sections of runs with extra n8n settings. */
+function writeLatest() {
 	const head = [
 		'# Benchmark results (latest run of each measurement)',
 		'',
@@ -62,6 +66,14 @@ function writeLatest() {
 		'run that produced it; all figures and ratios in a section come from that one run.',
 		'',
 	];
+	const parts = sectionsIn(RESULTS);
+	if (!quick && !variant) {
+		const variants = fs.existsSync(RESULTS) ? fs.readdirSync(RESULTS).filter((d) => d.startsWith('env-')).sort() : [];
+		for (const dir of variants) {
+			const extra = sectionsIn(path.join(RESULTS, dir));
+			if (extra.length) parts.push(`## Variant: n8n started with ${dir.slice(4)}`, ...extra.map((t) => t.replace(/^## /, '### ')));
+		}
+	}
 	fs.writeFileSync(path.join(RESULTS, 'latest.md'), `${[...head, ...parts.map((p) => `${p}\n`)].join('\n')}`);
 }
 

@@ -10,6 +10,8 @@
  * Afterwards the execution table is checked: exactly one execution per terminal task id, none for phase 2.
  */
 import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
 	WORKFLOW_SETTINGS,
 	credentialExport,
@@ -86,6 +88,26 @@ function workflows() {
 			pinData: {},
 		},
 	];
+}
+
+/**
+ * The expression engine this n8n runs with (defaults read from the installed @n8n/config, overridden by extra env).
+ * On 2.40 the default "vm" engine evaluates in V8 isolates from a pool; see the note under the goals.
+ */
+function expressionEngine(runtime, n8nEnv) {
+	const file = path.join(runtime.n8nDir, 'node_modules', '@n8n', 'config', 'dist', 'configs', 'expression-engine.config.js');
+	let engine = 'unknown';
+	let pool = 'unknown';
+	try {
+		const text = fs.readFileSync(file, 'utf8');
+		engine = /this\.engine = '(\w+)'/.exec(text)?.[1] ?? engine;
+		pool = /this\.poolSize = (\d+)/.exec(text)?.[1] ?? pool;
+	} catch {
+		// older n8n: no expression-engine config
+	}
+	const e = n8nEnv.N8N_EXPRESSION_ENGINE ?? engine;
+	const p = n8nEnv.N8N_EXPRESSION_ENGINE_POOL_SIZE ?? pool;
+	return `N8N_EXPRESSION_ENGINE=${e}${e === 'legacy' ? '' : `, pool size ${p}`} (installed default: ${engine}, pool size ${pool}, from @n8n/config expression-engine.config.js)`;
 }
 
 function executionCounts(n8n) {
@@ -206,6 +228,13 @@ export async function run({ quick, command, n8nEnv = {} }) {
 		const nonExec = summarise(phase2.results, phase2.wallMs);
 		const perKind = {};
 		for (const r of phase2.results) (perKind[r.kind] ??= []).push(r);
+		// ---------------- calibration: n8n's own floor for a webhook request -------------------------------------------
+		// A POST to a webhook path that does not exist: n8n looks it up and answers 404 without running any node. No
+		// node can answer faster than this on the same instance, so it bounds what the goals above can reach here.
+		progress(`trigger: calibration, ${N} requests to an unknown webhook path (n8n answers 404 without running a node)`);
+		const floorRun = await runConcurrent(N, CONCURRENCY, () => ({ url: `${n8n.url}/webhook/bench-no-such-path`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } }));
+		const floor = summarise(floorRun.results, floorRun.wallMs);
+
 		// Give n8n time to start anything it (wrongly) would start.
 		await pollUntil(() => (executionCounts(n8n)[WF.trigger]?.unfinished ?? 0) === 0, { timeoutMs: 30_000, intervalMs: 500 });
 		await new Promise((r) => setTimeout(r, 3000));
@@ -252,6 +281,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					`Setup: SQLite, regular mode, executions saved ("all"); Kling AI Trigger with Require URL Token ON and a webhook signing secret (each accepted callback is token- and signature-checked); built-in Webhook v2 POST, Respond "Immediately"; both → NoOp`,
 					...(pack.note ? [pack.note] : []),
 					...Object.entries(n8nEnv).map(([k, v]) => `Extra n8n env: ${k}=${v}`),
+					`n8n expression engine: ${expressionEngine(n8n.runtime, n8nEnv)}`,
 					`Load: ${N} terminal callbacks per target (unique task ids, bare legacy body, status succeed), ${CONCURRENCY} in flight, alternating blocks of ${BLOCK} (ABBA); after each block the bench waits until n8n finished the executions it started (drain), so backlogs do not leak into the other target's block`,
 				],
 			}),
@@ -280,6 +310,8 @@ export async function run({ quick, command, n8nEnv = {} }) {
 			'',
 			`Throughput of non-executing callbacks: ${fmt(nonExec.rps)} req/s.`,
 			'',
+			`**Calibration — n8n's floor on this instance**: ${floor.count} POSTs to an unknown webhook path (404, no node runs), ${CONCURRENCY} in flight: ${fmt(floor.rps)} req/s, p50 ${fmtMs(floor.p50)}, p99 ${fmtMs(floor.p99)} (${status(floor)}). No node's webhook can be answered faster than n8n answers this.`,
+			'',
 			'**Goals**',
 			'',
 			...mdTable(
@@ -302,6 +334,12 @@ export async function run({ quick, command, n8nEnv = {} }) {
 				],
 			),
 			'',
+			...(n8nEnv.N8N_EXPRESSION_ENGINE === 'legacy'
+				? []
+				: [
+						'Note (n8n 2.40.7 internals, found with a CPU profile of this setup): with the "vm" expression engine, n8n acquires an expression isolate for every webhook request whose start node is not its own Webhook node (`n8n/dist/webhooks/live-webhooks.js`, `webhookPhaseNeedsIsolate`), and `getCredentials()` inside `webhook()` acquires a second one for a throw-away workflow (`n8n/dist/credentials-helper.js`, `applyDefaultsAndOverwrites`); the built-in Webhook node skips the first and needs no credential. Isolates are created and disposed per acquisition, so each callback to a community trigger that reads its credential pays for two. `npm run bench -- trigger --n8n-env=N8N_EXPRESSION_ENGINE=legacy` measures the same setup without that cost.',
+						'',
+					]),
 			`Execution table: Kling AI Trigger workflow ${trigCount.total} (${JSON.stringify(trigCount.byStatus)}), built-in Webhook workflow ${builtCount.total} (${JSON.stringify(builtCount.byStatus)}).` +
 				(drainFailures ? ` ${drainFailures} block(s) did not drain within 180 s.` : ''),
 			'',
