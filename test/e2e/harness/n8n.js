@@ -551,6 +551,20 @@ async function waitForActivation(inst, publish, outboxBefore, logOffset, failIfE
 	);
 }
 
+/**
+ * The published workflows that a restart activates again, i.e. the ones `launch` must wait for. Older n8n logs
+ * "Activated workflow" for every one. n8n >= 2.40's publication reconciler re-enqueues at startup only workflows with
+ * in-memory triggers (polling, schedules, ...: "Re-publishing workflows with missing in-memory triggers"); webhook-only
+ * workflows keep their `webhook_entity` rows, get no new outbox record, and serve their webhooks right away.
+ */
+function reactivatedOnRestart(inst) {
+	if (!inst.publish.length || outboxHighWater(inst) === undefined) return inst.publish;
+	const ids = inst.publish.map((id) => `'${String(id).replace(/'/g, "''")}'`).join(',');
+	const rows = sqliteQuery(inst, `select distinct workflowId from workflow_publication_trigger_status where triggerKind = 'in-memory' and workflowId in (${ids})`);
+	const inMemory = new Set(rows.map((r) => r.workflowId));
+	return inst.publish.filter((id) => inMemory.has(id));
+}
+
 /** The highest publication-outbox id so far, or undefined when this n8n has no publication service (older lines). */
 function outboxHighWater(inst) {
 	if (!fs.existsSync(dbFile(inst))) return undefined;
@@ -738,9 +752,10 @@ function decorate(inst) {
 		 * database and port; waits for health and activation again and logs back in.
 		 */
 		async restart(/** @type {{ downtimeMs?: number }} */ { downtimeMs = 0 } = {}) {
+			const reactivated = reactivatedOnRestart(inst);
 			await stopN8n(inst, { keep: true, quiet: true, graceMs: 40_000 });
 			if (downtimeMs) await sleep(downtimeMs);
-			await launch(inst, inst.publish);
+			await launch(inst, reactivated);
 			inst.cookie = undefined;
 			await setupOwner(inst);
 		},
