@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { MAX_PAGE_SIZE, listTasks } from './shared/api';
+import { MAX_PAGE_SIZE, WAITED_ID_PREFIX, listTasks } from './shared/api';
 import { downloadResults } from './shared/download';
 import { ENDPOINTS, TASK_TYPES, isTaskType, taskTypeOptions, type KlingTaskType } from './shared/endpoints';
 import { ledgerFor, syncWithStaticData, type LedgerEntry } from './shared/ledger';
@@ -37,6 +37,7 @@ interface StoredCursor {
 interface PollSettings {
 	taskTypes: KlingTaskType[];
 	externalTaskIdPrefix: string;
+	includeWaited: boolean;
 	catchUpMs: number;
 	maxLookBackMs: number;
 	downloadResults: boolean;
@@ -75,6 +76,7 @@ function readSettings(ctx: IPollFunctions): PollSettings {
 	return {
 		taskTypes,
 		externalTaskIdPrefix: String(filters.externalTaskIdPrefix ?? ''),
+		includeWaited: filters.includeWaitedTasks === true,
 		catchUpMs: catchUpHours * HOUR_MS,
 		maxLookBackMs: maxLookBackHours * HOUR_MS,
 		downloadResults: download,
@@ -90,8 +92,11 @@ function readCursor(nodeStaticData: IDataObject): StoredCursor {
 	return JSON.parse(JSON.stringify(stored)) as StoredCursor;
 }
 
-function matchesPrefix(item: KlingTaskItem, prefix: string): boolean {
-	return !prefix || (item.externalTaskId ?? '').startsWith(prefix);
+/** The external-id filter, and tasks a Kling AI node waits for itself (their result goes to that execution). */
+function matchesFilters(item: KlingTaskItem, settings: Pick<PollSettings, 'externalTaskIdPrefix' | 'includeWaited'>): boolean {
+	const id = item.externalTaskId ?? '';
+	if (!settings.includeWaited && id.startsWith(WAITED_ID_PREFIX)) return false;
+	return !settings.externalTaskIdPrefix || id.startsWith(settings.externalTaskIdPrefix);
 }
 
 /** A list call may not wait (retries included) longer than the budget that is left. */
@@ -129,7 +134,7 @@ async function sample(ctx: IPollFunctions, settings: PollSettings): Promise<INod
 	for (const type of settings.taskTypes) {
 		const tasks = await listTasks(ctx, type, 1, SAMPLE_PAGE_SIZE, policyWithin(30_000));
 		for (const task of tasks) {
-			if (!isTerminal(task.status) || !matchesPrefix(task, settings.externalTaskIdPrefix)) continue;
+			if (!isTerminal(task.status) || !matchesFilters(task, settings)) continue;
 			const at = task.updatedAtMs ?? task.createdAtMs ?? 0;
 			if (!best || at > (best.updatedAtMs ?? best.createdAtMs ?? 0)) best = task;
 		}
@@ -216,6 +221,14 @@ export class KlingAiPollTrigger implements INodeType {
 						default: '',
 						description: 'Only emit tasks whose external task ID starts with this text',
 					},
+					{
+						displayName: 'Include Tasks Waited For by Kling AI Nodes',
+						name: 'includeWaitedTasks',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to also emit tasks that a Kling AI node created with "Wait for Completion" (generated IDs starting with n8n-wait-). Off by default: their result already resumes that execution.',
+					},
 				],
 			},
 			{
@@ -299,7 +312,7 @@ async function runPoll(ctx: IPollFunctions, settings: PollSettings): Promise<INo
 			now: Date.now(),
 			maxLookBackMs: settings.maxLookBackMs,
 			catchUpMs: settings.catchUpMs,
-			accept: (task) => matchesPrefix(task, settings.externalTaskIdPrefix),
+			accept: (task) => matchesFilters(task, settings),
 			canFetch,
 			mustFetchFirst: calls === 0,
 		});

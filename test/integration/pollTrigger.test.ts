@@ -302,6 +302,18 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		expect(run.out![0][0].json.externalTaskId).toBe('wf-a-1');
 	});
 
+	it('leaves tasks waited for by a Kling AI node (n8n-wait- ids) to that execution, unless asked to include them', async () => {
+		const h = new Harness();
+		const hAll = new Harness({ filters: { includeWaitedTasks: true } });
+		hAll.workflowId = 'wf-poll-all';
+		await h.poll();
+		await hAll.poll();
+		insert(1, 'succeed', 'textToVideo', { external_task_id: 'n8n-wait-0123456789abcdef01234567' });
+		const [plain] = insert(1, 'succeed', 'textToVideo', { external_task_id: 'n8n-0123456789abcdef01234567' });
+		expect((await h.poll()).succeeded).toEqual([plain.task_id]);
+		expect((await hAll.poll()).succeeded).toHaveLength(2);
+	});
+
 	it('downloads results into binary data when asked', async () => {
 		const h = new Harness({ downloadResults: true, binaryPropertyName: 'video' });
 		await h.poll();
