@@ -1,6 +1,7 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeExecutionData,
@@ -127,6 +128,28 @@ async function confirmTask(ctx: IWebhookFunctions, item: KlingTaskItem, filters:
 		};
 	}
 	return { ok: true, item: found };
+}
+
+/**
+ * Callbacks arrive in bursts and most are answered without an execution. On n8n 2.40 every getCredentials()
+ * in webhook() costs an expression isolate (credentials-helper applyDefaultsAndOverwrites), so the decrypted
+ * credential is kept in process memory for a minute per workflow, node and credential. An edited credential
+ * (new token or webhook secret) therefore applies to callbacks within CREDENTIAL_CACHE_MS.
+ */
+export const CREDENTIAL_CACHE_MS = 60_000;
+const CREDENTIAL_CACHE = new Map<string, { at: number; credentials: ICredentialDataDecryptedObject }>();
+
+async function credentialsFor(ctx: IWebhookFunctions): Promise<ICredentialDataDecryptedObject> {
+	const node = ctx.getNode();
+	const key = `${ctx.getWorkflow().id ?? ''}|${node.id}|${node.credentials?.[CREDENTIAL_NAME]?.id ?? ''}`;
+	const now = Date.now();
+	const hit = CREDENTIAL_CACHE.get(key);
+	if (hit && now - hit.at < CREDENTIAL_CACHE_MS) return hit.credentials;
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	CREDENTIAL_CACHE.delete(key);
+	CREDENTIAL_CACHE.set(key, { at: now, credentials });
+	if (CREDENTIAL_CACHE.size > 500) CREDENTIAL_CACHE.delete(CREDENTIAL_CACHE.keys().next().value as string);
+	return credentials;
 }
 
 export class KlingAiTrigger implements INodeType {
@@ -273,7 +296,7 @@ export class KlingAiTrigger implements INodeType {
 		const tooLarge = checkSize(request);
 		if (tooLarge) return rejectCallback(this, tooLarge);
 
-		const credentials = await this.getCredentials(CREDENTIAL_NAME);
+		const credentials = await credentialsFor(this);
 		const authResult = authenticateCallback(request, credentials, settings, Math.floor(Date.now() / 1000));
 		if (!authResult.ok) return rejectCallback(this, authResult.rejection);
 		const { auth } = authResult;

@@ -510,3 +510,25 @@ describe('Kling AI Trigger: node description and lifecycle', () => {
 		expect(workflow.staticData[`node:${node.name}`]).toEqual({});
 	});
 });
+
+describe('credential cache (fast path for bursts of callbacks)', () => {
+	it('reads the credential once per minute per trigger, not once per callback', async () => {
+		const h = await harness();
+		const task = sim.insertTask('textToVideo', { external_task_id: 'cache-1' }) as { task_id: string };
+		const calls = { n: 0 };
+		const body = JSON.stringify({ task_id: task.task_id, task_status: 'processing', created_at: 1, updated_at: 2 });
+		for (let i = 0; i < 3; i++) {
+			const { ctx } = webhookContext(
+				{ nodeType: trigger, parameters: h.parameters, credentials: h.credentials, workflowId: h.workflowId, staticData: h.staticData },
+				{ body: JSON.parse(body), rawBody: Buffer.from(body), headers: { 'content-type': 'application/json' }, query: { kling_token: urlTokenFromCredentials(h.credentials)! } },
+			);
+			const original = ctx.getCredentials.bind(ctx);
+			ctx.getCredentials = (async (type: string) => {
+				calls.n++;
+				return await original(type);
+			}) as typeof ctx.getCredentials;
+			await trigger.webhook.call(ctx);
+		}
+		expect(calls.n).toBe(1);
+	});
+});
