@@ -17,7 +17,8 @@
  * One n8n instance for the file. All branches live in ONE published workflow (one Webhook node per branch), plus one
  * workflow for the download trigger, so startup pays for two `publish:workflow` CLI calls only.
  * Wait times: callback/poll cases take ~5 s each (simulator: processing after 1 s, finished after 5 s). The timeout
- * case takes 15-75 s: limit 3 s + the node's 10 s grace, then n8n's WaitTracker, which looks for due waits every 60 s.
+ * case takes 15-75 s: limit 3 s + the node's 10 s grace, then n8n's WaitTracker, which queries every 60 s for waits due
+ * within 70 s (measured: 15-20 s).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
