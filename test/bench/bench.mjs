@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- <measurement ...>] [--quick] [--no-build]` — issue 8's measurements against the Kling simulator
+ * `npm run bench [-- <measurement ...>] [--quick] [--n8n-env=KEY=VALUE ...]` — issue 8's measurements against the Kling simulator
  * and a real n8n (the e2e harness: cached Node 24 + n8n 2.40.7, the package installed from its tarball, everything
  * on 127.0.0.1, every n8n stopped by process group). Measurements: trigger, calls, download, load, soak (default: all).
  *
@@ -10,18 +10,16 @@
  * computed from numbers measured in the same run. A goal that is not met is printed as NOT MET.
  *
  *   --quick     smaller N for a smoke run (200 callbacks, 50 MB file, 100 soak tasks, 3 start-ups per variant)
- *   --no-build  skip `npm run build` (dist/ must be current)
  *   --n8n-env=KEY=VALUE  extra environment for every n8n started (repeatable); results go to results/env-<...>/
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BENCH_DIR, REPO, progress } from './lib/common.mjs';
+import { BENCH_DIR, REPO, progress, removePrivateBuild } from './lib/common.mjs';
 
 const ALL = ['trigger', 'calls', 'download', 'load', 'soak'];
 const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--n8n-env=')));
-const unknownFlags = [...flags].filter((f) => !['--quick', '--no-build'].includes(f));
+const unknownFlags = [...flags].filter((f) => !['--quick'].includes(f));
 /** --n8n-env=KEY=VALUE (repeatable): extra environment for every n8n the bench starts, e.g. to compare an n8n setting. */
 const n8nEnv = Object.fromEntries(
 	argv.filter((a) => a.startsWith('--n8n-env=')).map((a) => {
@@ -32,7 +30,7 @@ const n8nEnv = Object.fromEntries(
 const chosen = argv.filter((a) => !a.startsWith('--'));
 const unknown = chosen.filter((m) => !ALL.includes(m));
 if (unknown.length || unknownFlags.length) {
-	console.error(`unknown measurement/flag: ${[...unknown, ...unknownFlags].join(', ')}; use ${ALL.join(' | ')} [--quick] [--no-build]`);
+	console.error(`unknown measurement/flag: ${[...unknown, ...unknownFlags].join(', ')}; use ${ALL.join(' | ')} [--quick] [--n8n-env=KEY=VALUE]`);
 	process.exit(2);
 }
 const measurements = chosen.length ? ALL.filter((m) => chosen.includes(m)) : ALL;
@@ -41,15 +39,6 @@ const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 // Smoke runs and runs with extra n8n settings never overwrite the results of full default runs.
 const variant = Object.entries(n8nEnv).map(([k, v]) => `${k}=${v}`.replace(/[^A-Za-z0-9_.=-]/g, '_')).join(',');
 const RESULTS = path.join(BENCH_DIR, 'results', ...(quick ? ['quick'] : []), ...(variant ? [`env-${variant}`] : []));
-
-function build() {
-	progress('npm run build');
-	const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
-	if (r.status !== 0) {
-		console.error(`${r.stdout}${r.stderr}`);
-		throw new Error('npm run build failed');
-	}
-}
 
 function sectionsIn(dir) {
 	return ALL.map((m) => path.join(dir, `${m}.md`))
@@ -77,9 +66,13 @@ function writeLatest() {
 	fs.writeFileSync(path.join(RESULTS, 'latest.md'), `${[...head, ...parts.map((p) => `${p}\n`)].join('\n')}`);
 }
 
+// The private build folder goes away however the run ends. On Ctrl-C / SIGTERM: exit normally, so that the harness's
+// exit handler also stops every n8n this run started.
+process.on('exit', () => removePrivateBuild());
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+
 async function main() {
 	fs.mkdirSync(RESULTS, { recursive: true });
-	if (!flags.has('--no-build')) build();
 	const failures = [];
 	for (const name of measurements) {
 		const started = Date.now();
@@ -101,6 +94,7 @@ async function main() {
 			progress(`=== ${name} FAILED after ${((Date.now() - started) / 1000).toFixed(0)} s: ${error?.stack ?? error}`);
 		}
 	}
+	removePrivateBuild();
 	writeLatest();
 	progress(`results: ${path.relative(REPO, path.join(RESULTS, 'latest.md'))}${failures.length ? `; measurements that could not run: ${failures.join(', ')}` : ''}`);
 	process.exitCode = failures.length ? 1 : 0;

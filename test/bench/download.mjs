@@ -100,23 +100,38 @@ async function createLargeTask(sim, bytes, tag) {
 	return taskId;
 }
 
-/** One download: baseline, then sample while the workflow runs. */
+/**
+ * One download. Baseline: RSS sampled every 50 ms until the last 2 s vary by less than 4 MB (at most 30 s; n8n may be
+ * releasing memory after start-up), baseline = median of those last 2 s. Then sample while the workflow runs.
+ */
 async function measure(n8n, pid, sim, bytes, tag) {
 	const taskId = await createLargeTask(sim, bytes, tag);
 	const group = () => [pid, ...childPids(pid)].reduce((sum, p) => sum + (rssBytes(p) ?? 0), 0);
-	const base = [];
-	const baseGroup = [];
-	for (let i = 0; i < 100; i++) {
-		base.push(rssBytes(pid));
-		baseGroup.push(group());
+	const window = [];
+	const windowGroup = [];
+	const baseStarted = Date.now();
+	let stable = false;
+	while (Date.now() - baseStarted < 30_000) {
+		window.push(rssBytes(pid));
+		windowGroup.push(group());
+		if (window.length > 40) {
+			window.shift();
+			windowGroup.shift();
+		}
+		if (window.length === 40 && Math.max(...window) - Math.min(...window) < 4 * 1024 * 1024) {
+			stable = true;
+			break;
+		}
 		await sleep(50);
 	}
 	let peak = 0;
+	let low = Infinity;
 	let peakGroup = 0;
 	let samples = 0;
 	const timer = setInterval(() => {
 		const v = rssBytes(pid) ?? 0;
 		peak = Math.max(peak, v);
+		low = Math.min(low, v);
 		peakGroup = Math.max(peakGroup, group());
 		samples++;
 	}, 50);
@@ -134,8 +149,22 @@ async function measure(n8n, pid, sim, bytes, tag) {
 		clearInterval(timer);
 	}
 	const seconds = (performance.now() - started) / 1000;
-	const baseline = median(base);
-	return { taskId, bytes, baseline, baseMin: Math.min(...base), baseMax: Math.max(...base), peak, growth: peak - baseline, groupGrowth: peakGroup - median(baseGroup), samples, seconds, answer };
+	const baseline = median(window);
+	return {
+		taskId,
+		bytes,
+		baseline,
+		baseMin: Math.min(...window),
+		baseMax: Math.max(...window),
+		stable,
+		peak,
+		low,
+		growth: peak - baseline,
+		groupGrowth: peakGroup - median(windowGroup),
+		samples,
+		seconds,
+		answer,
+	};
 }
 
 /** The binary the execution recorded, and the file behind it. */
@@ -193,16 +222,16 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					`Binary data mode: N8N_DEFAULT_BINARY_DATA_MODE=filesystem for this run; n8n ${n8n.runtime.n8nVersion} default when unset: ${defaultBinaryMode(n8n.runtime)}`,
 					...Object.entries(n8nEnv).map(([k, v]) => `Extra n8n env: ${k}=${v}`),
 					'Workflow: built-in Webhook (Respond: When Last Node Finishes) → Kling AI Get Task with Download Results; the simulator streams the video from /media/large/<bytes>.mp4',
-					'RSS: VmRSS of the `n8n start` process from /proc every 50 ms; baseline = median of 5 s before the request; peak = maximum until the workflow answered',
+					'RSS: VmRSS of the `n8n start` process from /proc every 50 ms; baseline = median of the last 2 s before the request, once those 2 s varied by < 4 MB (n8n may still release memory after start-up); peak = maximum until the workflow answered',
 				],
 			}),
 			...mdTable(
-				['Run', 'File size', 'Baseline RSS (min–max)', 'Peak RSS', 'Growth', 'Growth / file size', 'Incl. task runner: growth', 'Duration', 'Throughput', 'Samples'],
+				['Run', 'File size', 'Baseline RSS (last 2 s: min–max)', 'Lowest / peak RSS during', 'Growth (peak − baseline)', 'Growth / file size', 'Incl. task runner: growth', 'Duration', 'Throughput', 'Samples'],
 				[control, big].map((r, i) => [
 					i === 0 ? 'control' : 'large',
 					fmtMB(r.bytes),
-					`${fmtMB(r.baseline)} (${fmtMB(r.baseMin)}–${fmtMB(r.baseMax)})`,
-					fmtMB(r.peak),
+					`${fmtMB(r.baseline)} (${fmtMB(r.baseMin)}–${fmtMB(r.baseMax)})${r.stable ? '' : ', NOT stable after 30 s'}`,
+					`${fmtMB(r.low)} / ${fmtMB(r.peak)}`,
 					fmtMB(r.growth),
 					`${fmt((r.growth / r.bytes) * 100, 1)} %`,
 					fmtMB(r.groupGrowth),
@@ -215,7 +244,11 @@ export async function run({ quick, command, n8nEnv = {} }) {
 			...mdTable(
 				['Check', 'Measured', 'Verdict'],
 				[
-					[`Peak RSS growth < 64 MB while downloading ${fmtMB(bytes)}`, fmtMB(big.growth), verdict(big.growth < GOAL_BYTES)],
+					[
+						`Peak RSS growth < 64 MB while downloading ${fmtMB(bytes)}`,
+						`${fmtMB(big.growth)}${big.stable ? '' : ' (baseline was not stable: figure unreliable)'}`,
+						big.stable ? verdict(big.growth < GOAL_BYTES) : 'UNRELIABLE',
+					],
 					[
 						'The binary landed (execution data and file on disk)',
 						`execution ${landed.executionId} ${landed.status}; binary "data": fileName ${landed.bin?.fileName ?? '?'}, mimeType ${landed.bin?.mimeType ?? '?'}, fileSize ${landed.bin?.fileSize ?? '?'}${landed.bin?.bytes !== undefined ? `, bytes ${landed.bin.bytes}` : ''}; file on disk ${landed.fileBytes ?? 'not found'} bytes (expected ${bytes})`,

@@ -19,6 +19,7 @@ import {
 	mean,
 	median,
 	packageOptions,
+	privateBuild,
 	processAgeMs,
 	progress,
 	sectionHeader,
@@ -47,22 +48,14 @@ process.stdout.write(JSON.stringify(out));
 
 function requireTimes(runtime, runs) {
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-	const files = [...pkg.n8n.credentials, ...pkg.n8n.nodes].filter((f) => fs.existsSync(path.join(REPO, f)));
-	// A private copy of dist/ (inside the repo, so n8n-workflow and zod resolve from its node_modules): a rebuild by
-	// someone else during the runs cannot change what is measured.
-	const copy = path.join(REPO, 'test', '.tmp', `bench-dist-${process.pid}`);
-	fs.rmSync(copy, { recursive: true, force: true });
-	fs.mkdirSync(copy, { recursive: true });
-	fs.cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
+	const files = [...pkg.n8n.credentials, ...pkg.n8n.nodes];
+	// The private build (see privateBuild): a rebuild of the shared dist/ by someone else cannot change what is measured.
+	const base = privateBuild().dir;
 	const samples = [];
-	try {
-		for (let i = 0; i < runs; i++) {
-			const r = spawnSync(runtime.nodeBin, ['-e', PROBE, JSON.stringify(files), copy], { cwd: REPO, encoding: 'utf8' });
-			if (r.status !== 0) throw new Error(`require probe failed: ${r.stderr}`);
-			samples.push(JSON.parse(r.stdout));
-		}
-	} finally {
-		fs.rmSync(copy, { recursive: true, force: true });
+	for (let i = 0; i < runs; i++) {
+		const r = spawnSync(runtime.nodeBin, ['-e', PROBE, JSON.stringify(files), base], { cwd: REPO, encoding: 'utf8' });
+		if (r.status !== 0) throw new Error(`require probe failed: ${r.stderr}`);
+		samples.push(JSON.parse(r.stdout));
 	}
 	const keys = Object.keys(samples[0]);
 	return { files, rows: keys.map((k) => ({ key: k, median: median(samples.map((s) => s[k])), min: Math.min(...samples.map((s) => s[k])), max: Math.max(...samples.map((s) => s[k])) })) };
@@ -193,7 +186,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					`Start-up: two user folders from the harness (SQLite, no workflows), identical except for the package in .n8n/nodes; started alternately (ABBA), ${startRuns} times each; times = age of the \`n8n start\` process (/proc) when /healthz first answered 200 and when the log line appeared, polled every 25 ms`,
 				],
 			}),
-			'**require() + new, from dist/**',
+			'**require() + new, from the built package**',
 			'',
 			...mdTable(
 				['Module', 'Median', 'Min', 'Max'],

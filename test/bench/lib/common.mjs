@@ -200,12 +200,6 @@ export function newWebhookSecret() {
 	return `whsec_${Buffer.from(Array.from({ length: 24 }, (_, i) => (i * 37 + 11) % 256)).toString('base64')}`;
 }
 
-export function distModule(rel) {
-	const file = path.join(REPO, 'dist', rel);
-	if (!fs.existsSync(file)) return undefined;
-	return require(file);
-}
-
 export function credentialExport({ id, name, simUrl, accessKey = 'ak_test', secretKey = 'sk_test', webhookSecret = '' }) {
 	return {
 		id,
@@ -217,38 +211,63 @@ export function credentialExport({ id, name, simUrl, accessKey = 'ak_test', secr
 
 export const WORKFLOW_SETTINGS = { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true };
 
+let privateBuildResult;
 /**
- * Node/credential files package.json's "n8n" attribute names that are missing from dist/ (after a build), e.g. a node
- * another helper has not finished yet.
+ * Build the package from the working tree into a private folder (test/.tmp/bench-build-<pid>: inside the repo so
+ * n8n-workflow and zod resolve from its node_modules) and `npm pack` it there. The bench never touches the shared
+ * dist/ (other sessions rebuild it at any time), so what is measured cannot change under it. Same steps as
+ * `npm run build` (tsc -p tsconfig.json, then the assets gulpfile.js copies). Throws when a file named in
+ * package.json's "n8n" attribute was not produced.
  */
-export function missingDistFiles() {
+export function privateBuild() {
+	if (privateBuildResult) return privateBuildResult;
+	const dir = path.join(REPO, 'test', '.tmp', `bench-build-${process.pid}`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	progress(`building the package privately into ${path.relative(REPO, dir)} (tsc + assets + npm pack)`);
+	const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+	const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', path.join(dir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { cwd: REPO, encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
+	const copyAssets = (from) => {
+		for (const entry of fs.readdirSync(path.join(REPO, from), { withFileTypes: true })) {
+			const rel = path.join(from, entry.name);
+			if (entry.isDirectory()) copyAssets(rel);
+			else if (/\.(png|svg)$/.test(entry.name) || (from.startsWith('nodes') && entry.name.endsWith('.node.json'))) {
+				fs.mkdirSync(path.join(dir, 'dist', from), { recursive: true });
+				fs.copyFileSync(path.join(REPO, rel), path.join(dir, 'dist', rel));
+			}
+		}
+	};
+	copyAssets('nodes');
+	copyAssets('credentials');
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-	return [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !fs.existsSync(path.join(REPO, f)));
+	const declared = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
+	const missing = declared.filter((f) => !fs.existsSync(path.join(dir, f)));
+	if (missing.length) throw new Error(`the build produced no ${missing.join(', ')} (named in package.json "n8n")`);
+	delete pkg.scripts;
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+	for (const f of fs.readdirSync(REPO).filter((f) => /^(README|LICENSE|CHANGELOG)/i.test(f))) fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
+	const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
+	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+	const tarball = path.join(dir, JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0].filename);
+	privateBuildResult = { dir, dist: path.join(dir, 'dist'), tarball };
+	return privateBuildResult;
 }
 
-let fallbackTarball;
-/**
- * Options for harness.startN8n: normally {} (the harness builds and packs the repo). When package.json names dist files
- * that do not exist, the harness refuses to pack; then the bench packs a temporary copy whose "n8n" attribute omits
- * them, so the other measurements can still run. `note` says so, for the results.
- */
+export function removePrivateBuild() {
+	if (privateBuildResult) fs.rmSync(privateBuildResult.dir, { recursive: true, force: true });
+	privateBuildResult = undefined;
+}
+
+/** Options for harness.startN8n: the privately built tarball (see privateBuild). `note` is for the results. */
 export function packageOptions() {
-	const missing = missingDistFiles();
-	if (!missing.length) return { opts: {}, note: undefined };
-	if (!fallbackTarball) {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kling-bench-pack-'));
-		const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-		pkg.n8n.nodes = pkg.n8n.nodes.filter((f) => !missing.includes(f));
-		pkg.n8n.credentials = pkg.n8n.credentials.filter((f) => !missing.includes(f));
-		delete pkg.scripts;
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-		fs.cpSync(path.join(REPO, 'dist'), path.join(dir, 'dist'), { recursive: true });
-		const r = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
-		if (r.status !== 0) throw new Error(`npm pack of the fallback copy failed: ${r.stderr}`);
-		fallbackTarball = path.join(dir, JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].filename);
-		progress(`WARNING: ${missing.join(', ')} missing from dist/; packed a copy without them: ${fallbackTarball}`);
-	}
-	return { opts: { tarball: fallbackTarball }, note: `Package packed WITHOUT ${missing.join(', ')} (not in dist/ at the time of the run)` };
+	const { tarball } = privateBuild();
+	return { opts: { tarball }, note: undefined };
+}
+
+/** A module of the privately built dist/ (e.g. 'nodes/KlingAi/shared/callback.js'). */
+export function distModule(rel) {
+	return require(path.join(privateBuild().dist, rel));
 }
 
 let clockTicks;
