@@ -14,6 +14,7 @@ import { ENDPOINTS, TASK_TYPES, isTaskType, taskTypeOptions, type KlingTaskType 
 import { ledgerFor, syncWithStaticData, type LedgerEntry } from './shared/ledger';
 import { scanTaskType, type ScanResult, type TypeCursor } from './shared/poller';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
+import { downloadProperties } from './resources/task/taskOperations';
 import { CREDENTIAL_NAME, DEFAULT_RETRY_POLICY, type RetryPolicy } from './shared/transport';
 
 const HOUR_MS = 3_600_000;
@@ -183,30 +184,7 @@ export class KlingAiPollTrigger implements INodeType {
 				required: true,
 				description: 'Kling task types to watch. Each type costs at least one list request per poll.',
 			},
-			{
-				displayName: 'Download Results',
-				name: 'downloadResults',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to download the videos or images of succeeded tasks into binary properties',
-			},
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				displayOptions: { show: { downloadResults: [true] } },
-				hint: 'The first file goes here; further files get _1, _2, ...',
-				description: 'Name of the binary property for the downloaded result',
-			},
-			{
-				displayName: 'Download Watermarked Version',
-				name: 'downloadWatermarked',
-				type: 'boolean',
-				default: false,
-				displayOptions: { show: { downloadResults: [true] } },
-				description: 'Whether to download the watermarked file when Kling provides one',
-			},
+			...downloadProperties(),
 			{
 				displayName: 'Filters',
 				name: 'filters',

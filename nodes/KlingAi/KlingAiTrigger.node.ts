@@ -29,6 +29,7 @@ import { downloadResults } from './shared/download';
 import { isTaskType, taskTypeOptions } from './shared/endpoints';
 import { ledgerFor, syncWithStaticData } from './shared/ledger';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
+import { downloadProperties } from './resources/task/taskOperations';
 import { CREDENTIAL_NAME, DEFAULT_RETRY_POLICY, type RetryPolicy } from './shared/transport';
 
 const output = (displayName: string) => ({ type: NodeConnectionTypes.Main, displayName });
@@ -205,31 +206,7 @@ export class KlingAiTrigger implements INodeType {
 				default: false,
 				description: 'Whether to also start an execution for submitted and processing callbacks, on a third Progress output',
 			},
-			{
-				displayName: 'Download Results',
-				name: 'downloadResults',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to download the videos or images of succeeded tasks into binary properties (only for authenticated callbacks; the callback is answered before the download starts)',
-			},
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				displayOptions: { show: { downloadResults: [true] } },
-				hint: 'The first file goes here; further files get _1, _2, ...',
-				description: 'Name of the binary property for the downloaded result',
-			},
-			{
-				displayName: 'Download Watermarked Version',
-				name: 'downloadWatermarked',
-				type: 'boolean',
-				default: false,
-				displayOptions: { show: { downloadResults: [true] } },
-				description: 'Whether to download the watermarked file when Kling provides one',
-			},
+			...downloadProperties(),
 			{
 				displayName: 'Filters',
 				name: 'filters',

@@ -33,8 +33,9 @@ function taskTypeProperty(resource: KlingResource, operation: string[]): INodePr
 	};
 }
 
-export function downloadProperties(displayOptions: { show: Show }): INodeProperties[] {
-	const whenDownloading = { show: { ...displayOptions.show, downloadResults: [true] } };
+/** Download Results + file field + watermark switch, shared by the action node and both triggers. */
+export function downloadProperties(displayOptions?: { show: Show }): INodeProperties[] {
+	const whenDownloading = { show: { ...(displayOptions?.show ?? {}), downloadResults: [true] } };
 	return [
 		{
 			displayName: 'Download Results',
@@ -43,7 +44,7 @@ export function downloadProperties(displayOptions: { show: Show }): INodePropert
 			default: false,
 			description:
 				'Whether to download the finished videos/images into binary properties (streamed, file names from the task ID). Kling deletes generated files 30 days after the task was created (see resultsExpireAt).',
-			displayOptions,
+			...(displayOptions ? { displayOptions } : {}),
 		},
 		{
 			displayName: 'Put Output File in Field',
