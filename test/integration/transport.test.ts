@@ -180,3 +180,17 @@ describe('creates are never blindly re-sent', () => {
 		expect(server.received).toHaveLength(1);
 	});
 });
+
+describe('cancellation', () => {
+	test('a request aborted by execution cancellation fails as cancelled, not as an API error, and is not retried', async () => {
+		server = await new ScriptedServer(() => ({ delayMs: 2_000, ...ok(task) })).start();
+		const abort = new AbortController();
+		const ctx = executeContext({ nodeType: dummy, parameters: {}, credentials: simulatorCredentials(server.url) }, [{ json: {} }], 'manual', abort.signal);
+		const pending = klingApiRequest(ctx, { method: 'GET', path: '/x' }, policy({ timeoutMs: 10_000 }));
+		setTimeout(() => abort.abort(), 200);
+		const err = await pending.catch((e) => e);
+		expect(err.constructor.name).toBe('NodeOperationError');
+		expect(err.message).toMatch(/cancelled/);
+		expect(server.received).toHaveLength(1);
+	});
+});

@@ -263,7 +263,10 @@ export async function klingApiRequest<T = unknown>(
 		if (req.allowNotFound && (outcome.code === 1203 || (outcome.code === null && outcome.httpCode === 404))) {
 			return { data: undefined as T, requestId: outcome.requestId, attempts: attempt, notFound: true };
 		}
-		if (ctx.getExecutionCancelSignal?.()?.aborted) throw toApiError(ctx.getNode(), outcome, req.itemIndex, ' (execution cancelled)');
+		if (ctx.getExecutionCancelSignal?.()?.aborted) {
+			// A cancelled execution is not an API failure: say so, whatever the aborted request answered.
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for Kling', { itemIndex: req.itemIndex });
+		}
 		if (outcome.retry === 'never') throw toApiError(ctx.getNode(), outcome, req.itemIndex);
 		if (outcome.retry === 'resign') {
 			// authenticate() signs a fresh JWT for every request, so re-sending re-signs.
