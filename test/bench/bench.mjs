@@ -11,6 +11,7 @@
  *
  *   --quick     smaller N for a smoke run (200 callbacks, 50 MB file, 100 soak tasks, 3 start-ups per variant)
  *   --n8n-env=KEY=VALUE  extra environment for every n8n started (repeatable); results go to results/env-<...>/
+ *   --collect   measure nothing; only rebuild results/latest.md from the per-measurement files
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { BENCH_DIR, REPO, progress, removePrivateBuild } from './lib/common.mjs'
 const ALL = ['trigger', 'calls', 'download', 'load', 'soak'];
 const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--n8n-env=')));
-const unknownFlags = [...flags].filter((f) => !['--quick'].includes(f));
+const unknownFlags = [...flags].filter((f) => !['--quick', '--collect'].includes(f));
 /** --n8n-env=KEY=VALUE (repeatable): extra environment for every n8n the bench starts, e.g. to compare an n8n setting. */
 const n8nEnv = Object.fromEntries(
 	argv.filter((a) => a.startsWith('--n8n-env=')).map((a) => {
@@ -30,7 +31,7 @@ const n8nEnv = Object.fromEntries(
 const chosen = argv.filter((a) => !a.startsWith('--'));
 const unknown = chosen.filter((m) => !ALL.includes(m));
 if (unknown.length || unknownFlags.length) {
-	console.error(`unknown measurement/flag: ${[...unknown, ...unknownFlags].join(', ')}; use ${ALL.join(' | ')} [--quick] [--n8n-env=KEY=VALUE]`);
+	console.error(`unknown measurement/flag: ${[...unknown, ...unknownFlags].join(', ')}; use ${ALL.join(' | ')} [--quick] [--n8n-env=KEY=VALUE] [--collect]`);
 	process.exit(2);
 }
 const measurements = chosen.length ? ALL.filter((m) => chosen.includes(m)) : ALL;
@@ -73,6 +74,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 
 async function main() {
 	fs.mkdirSync(RESULTS, { recursive: true });
+	if (flags.has('--collect')) {
+		writeLatest();
+		progress(`rebuilt ${path.relative(REPO, path.join(RESULTS, 'latest.md'))}`);
+		return;
+	}
 	const failures = [];
 	for (const name of measurements) {
 		const started = Date.now();

@@ -409,7 +409,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					['First emitted via callback / via poll', `${via.callback} / ${via.poll}`],
 					['Create faults injected: 1303 / 5000 / timed out after acceptance', `${injected[1303]} / ${injected[5000]} / ${held}`],
 					['Re-sent creates refused as duplicate external_task_id', refusedDuplicates],
-					['Callbacks: attempted / dropped / duplicated / reordered / failed (n8n down; terminal)', `${cbStats.attempted} / ${cbStats.dropped} / ${cbStats.duplicates} / ${cbStats.reordered} / ${cbStats.failed} (${cbStats.failedTerminal})`],
+					['Callbacks: attempted / dropped / duplicated / reordered / not delivered (n8n down or no answer within 10 s; of them terminal)', `${cbStats.attempted} / ${cbStats.dropped} / ${cbStats.duplicates} / ${cbStats.reordered} / ${cbStats.failed} (${cbStats.failedTerminal})`],
 					['Kling API calls: creates / GET by id / GET by external id / list (per task)', `${api.create} / ${api.getById} / ${api.getByExternal} / ${api.list} (${fmt((api.create + api.getById + api.getByExternal + api.list) / Math.max(1, total), 2)})`],
 					['Executions: target workflow (callback / poll / failed) — create workflow', `${collector.executions.callback} / ${collector.executions.poll} / ${collector.executions.errors} — ${createExec.length} (${createExec.filter((e) => e.status === 'success').length} success)`],
 					['n8n restart (SIGTERM → new process serving)', phases.restartEnd ? `${fmtMs(phases.restartEnd - phases.restartStart)}${restartOutcome && restartOutcome.harness !== 'ok' ? ` (${restartOutcome.harness})` : ''}` : '—'],
