@@ -2,16 +2,20 @@ import {
 	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type IPollFunctions,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type CronExpression,
 } from 'n8n-workflow';
 import { MAX_PAGE_SIZE, WAITED_ID_PREFIX, listTasks } from './shared/api';
 import { downloadResults } from './shared/download';
 import { ENDPOINTS, TASK_TYPES, isTaskType, taskTypeOptions, type KlingTaskType } from './shared/endpoints';
-import { ledgerFor, syncWithStaticData, type LedgerEntry } from './shared/ledger';
+import { deduplicationKey, registerEmitter, unregisterEmitter, type DeliverResult, type TaskEmitter } from './shared/exactlyOnce';
+import { ledgerFor, syncWithStaticData, type EmitSource, type TaskLedger } from './shared/ledger';
 import { scanTaskType, type ScanResult, type TypeCursor } from './shared/poller';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
 import { downloadProperties } from './resources/task/taskOperations';
@@ -25,8 +29,22 @@ const CURSOR_VERSION = 1;
 const SAMPLE_PAGE_SIZE = 50;
 /** Kling keeps tasks for 30 days. */
 const MAX_LOOK_BACK_HOURS = 720;
-/** A poll still running when the next one starts is not run twice at once (same workflow and node). */
-const RUNNING = new Set<string>();
+
+/** How often the trigger lists Kling's tasks: n8n cron expressions (seconds first). */
+export const POLL_INTERVALS: ReadonlyArray<{ name: string; value: CronExpression }> = [
+	{ name: 'Every 15 Seconds', value: '*/15 * * * * *' },
+	{ name: 'Every 30 Seconds', value: '*/30 * * * * *' },
+	{ name: 'Every Minute', value: '0 * * * * *' },
+	{ name: 'Every 2 Minutes', value: '0 */2 * * * *' },
+	{ name: 'Every 5 Minutes', value: '0 */5 * * * *' },
+	{ name: 'Every 15 Minutes', value: '0 */15 * * * *' },
+	{ name: 'Every Hour', value: '0 0 * * * *' },
+];
+const DEFAULT_POLL_INTERVAL: CronExpression = '0 * * * * *';
+/** Longest a poll may list (retries included); a poll still running when the next is due skips that one. */
+const POLL_BUDGET_MS = 120_000;
+/** After an activation with a stored cursor, the first poll starts this much later (activation first). */
+const ACTIVATION_POLL_DELAY_MS = 1_000;
 
 interface StoredCursor {
 	v: number;
@@ -46,7 +64,7 @@ interface PollSettings {
 	downloadWatermarked: boolean;
 }
 
-function readSettings(ctx: IPollFunctions): PollSettings {
+function readSettings(ctx: ITriggerFunctions): PollSettings {
 	const node = ctx.getNode();
 	const rawTypes = ctx.getNodeParameter('taskTypes', [...TASK_TYPES]) as unknown;
 	const list = Array.isArray(rawTypes) ? rawTypes : [rawTypes];
@@ -93,6 +111,10 @@ function readCursor(nodeStaticData: IDataObject): StoredCursor {
 	return JSON.parse(JSON.stringify(stored)) as StoredCursor;
 }
 
+function hasCursor(nodeStaticData: IDataObject): boolean {
+	return readCursor(nodeStaticData).types !== undefined && Object.keys(readCursor(nodeStaticData).types).length > 0;
+}
+
 /** The external-id filter, and tasks a Kling AI node waits for itself (their result goes to that execution). */
 function matchesFilters(item: KlingTaskItem, settings: Pick<PollSettings, 'externalTaskIdPrefix' | 'includeWaited'>): boolean {
 	const id = item.externalTaskId ?? '';
@@ -106,7 +128,7 @@ function policyWithin(remainingMs: number): RetryPolicy {
 	return { ...DEFAULT_RETRY_POLICY, maxTotalMs: bounded, timeoutMs: Math.min(DEFAULT_RETRY_POLICY.timeoutMs, bounded) };
 }
 
-async function toEntry(ctx: IPollFunctions, item: KlingTaskItem, settings: PollSettings): Promise<INodeExecutionData> {
+async function toEntry(ctx: ITriggerFunctions, item: KlingTaskItem, settings: PollSettings): Promise<INodeExecutionData> {
 	const json: IDataObject = { ...item };
 	const entry: INodeExecutionData = { json };
 	const hasResults = item.videos.some((v) => v.url) || item.images.some((i) => i.url);
@@ -130,7 +152,7 @@ async function toEntry(ctx: IPollFunctions, item: KlingTaskItem, settings: PollS
 }
 
 /** "Fetch Test Event": the most recently finished task of the chosen types, without touching any state. */
-async function sample(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][]> {
+async function sample(ctx: ITriggerFunctions, settings: PollSettings): Promise<INodeExecutionData[][]> {
 	let best: KlingTaskItem | undefined;
 	for (const type of settings.taskTypes) {
 		const tasks = await listTasks(ctx, type, 1, SAMPLE_PAGE_SIZE, policyWithin(30_000));
@@ -162,7 +184,6 @@ export class KlingAiPollTrigger implements INodeType {
 		subtitle: 'Finished tasks (polling)',
 		description: 'Polls Kling AI for finished tasks and emits each one once: the safety net for callbacks that never arrived',
 		defaults: { name: 'Kling AI Poll Trigger' },
-		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Succeeded', 'Failed'],
@@ -174,6 +195,14 @@ export class KlingAiPollTrigger implements INodeType {
 				name: 'pollNotice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Poll Every',
+				name: 'pollInterval',
+				type: 'options',
+				options: POLL_INTERVALS.map((o) => ({ name: o.name, value: o.value })),
+				default: DEFAULT_POLL_INTERVAL,
+				description: 'How often to list Kling tasks. Each poll costs at least one list request per task type.',
 			},
 			{
 				displayName: 'Task Types',
@@ -239,28 +268,107 @@ export class KlingAiPollTrigger implements INodeType {
 		],
 	};
 
-	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const settings = readSettings(this);
-		if (this.getMode() === 'manual') return await sample(this, settings);
-
+		if (this.getMode() === 'manual') {
+			// "Fetch Test Event": the newest finished task, without touching any state.
+			return { manualTriggerFunction: async () => this.emit(await sample(this, settings)) };
+		}
+		const expression = String(this.getNodeParameter('pollInterval', DEFAULT_POLL_INTERVAL)) as CronExpression;
+		if (!POLL_INTERVALS.some((o) => o.value === expression)) {
+			throw new NodeOperationError(this.getNode(), `Poll Every: unknown interval "${expression}"`, {
+				description: `Choose one of: ${POLL_INTERVALS.map((o) => o.name).join(', ')}`,
+			});
+		}
 		const workflowId = this.getWorkflow().id;
-		const runKey = `${workflowId ?? ''}\u0000${this.getNode().id}`;
-		if (RUNNING.has(runKey)) {
-			this.logger.debug('Kling AI Poll Trigger: the previous poll is still running; skipping this one', { workflowId });
-			return null;
-		}
-		RUNNING.add(runKey);
-		try {
-			return await runPoll(this, settings);
-		} finally {
-			RUNNING.delete(runKey);
-		}
+		const runner = new PollTriggerRunner(this, settings);
+		registerEmitter(workflowId, runner);
+		// n8n saves static data when activation ends, but after that only when an execution is emitted. A
+		// first scan now (it emits nothing without catch-up) makes the starting cursor survive a restart
+		// even if no task finishes before it.
+		// With a stored cursor (a restart), the first poll runs right after activation, as n8n does for
+		// poll() nodes, so tasks that finished while n8n was down do not wait for the first cron tick.
+		if (!hasCursor(this.getWorkflowStaticData('node')) && settings.catchUpMs === 0) await runner.tick();
+		else void sleep(ACTIVATION_POLL_DELAY_MS).then(async () => await runner.tick());
+		this.helpers.registerCron({ expression }, () => void runner.tick());
+		return {
+			closeFunction: async () => {
+				runner.closed = true;
+				unregisterEmitter(workflowId, runner);
+			},
+		};
 	}
 }
 
-async function runPoll(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+/**
+ * One activated Kling AI Poll Trigger: its scheduled polls, and the emitter that starts one execution
+ * per finished task, keyed with n8n's execution de-duplication key, so a task is emitted once
+ * whichever process, leader or restart emits it (shared/exactlyOnce.ts). The Kling AI Trigger of the
+ * same workflow hands it the callbacks this process receives. The in-process ledger only skips what
+ * this process has already emitted.
+ */
+export class PollTriggerRunner implements TaskEmitter {
+	readonly nodeId: string;
+	readonly ledger: TaskLedger;
+	/** Longest a poll may list (retries included). */
+	budgetMs = POLL_BUDGET_MS;
+	/** The poll in progress: a tick due while it runs is skipped, never run twice at once. */
+	running: Promise<void> | undefined;
+	/** Set when n8n deactivates the trigger: no further poll starts. */
+	closed = false;
+
+	constructor(
+		private readonly ctx: ITriggerFunctions,
+		private readonly settings: PollSettings,
+	) {
+		this.nodeId = ctx.getNode().id;
+		this.ledger = ledgerFor(ctx.getWorkflow().id);
+	}
+
+	async tick(): Promise<void> {
+		const workflowId = this.ctx.getWorkflow().id;
+		if (this.closed) return;
+		if (this.running) {
+			this.ctx.logger.debug('Kling AI Poll Trigger: the previous poll is still running; skipping this one', { workflowId });
+			return;
+		}
+		this.running = (async () => {
+			try {
+				await runPoll(this.ctx, this.settings, this, this.budgetMs);
+			} catch (error) {
+				// The workflow stays active; n8n records the failed poll as a failed execution.
+				this.ctx.logger.warn(`Kling AI Poll Trigger: poll failed: ${(error as Error).message}`, { workflowId });
+				if (typeof this.ctx.saveFailedExecution === 'function') this.ctx.saveFailedExecution(error as NodeApiError | NodeOperationError);
+			} finally {
+				this.running = undefined;
+			}
+		})();
+		await this.running;
+	}
+
+	async deliver(item: KlingTaskItem, via: EmitSource): Promise<DeliverResult> {
+		const previous = this.ledger.get(item.taskId);
+		if (!this.ledger.claim(item, via)) return 'duplicate';
+		let entry: INodeExecutionData;
+		try {
+			entry = await toEntry(this.ctx, item, this.settings);
+		} catch (error) {
+			this.ledger.release(item.taskId, previous);
+			throw error;
+		}
+		const outputs: INodeExecutionData[][] = [[], []];
+		outputs[outputIndexOf(item.status)].push(entry);
+		// Static data (cursor, ledger mirror) is saved by n8n on emit, before the execution row exists;
+		// both lag behind (see runPoll and ledger.PERSIST_AFTER_MS), so a crash here loses nothing.
+		syncWithStaticData(this.ledger, this.ctx.getWorkflowStaticData('global'))();
+		this.ctx.emit(outputs, undefined, undefined, deduplicationKey(this.ctx.getWorkflow().id, item));
+		return 'emitted';
+	}
+}
+
+/** One scan of every chosen task type; emits each finished task through the keyed emitter. */
+export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, emitter: TaskEmitter, budgetMs = POLL_BUDGET_MS): Promise<{ emitted: number; listCalls: number }> {
 	const startedAt = Date.now();
-	const budgetMs = ctx.getPollBudgetMs?.() ?? 5 * 60_000;
 	let slowestCallMs = 0;
 	const remaining = () => budgetMs - (Date.now() - startedAt);
 	// Another page only if the slowest page so far would still fit into the budget.
@@ -310,37 +418,31 @@ async function runPoll(ctx: IPollFunctions, settings: PollSettings): Promise<INo
 		throw new NodeOperationError(ctx.getNode(), `Could not list Kling tasks: ${(firstError as Error)?.message ?? String(firstError)}`);
 	}
 
-	// Exactly once across the Kling AI Trigger, this poll trigger and waits of the same workflow.
-	const ledger = ledgerFor(ctx.getWorkflow().id);
-	const persistLedger = syncWithStaticData(ledger, ctx.getWorkflowStaticData('global'));
-	const claimed: Array<{ item: KlingTaskItem; previous: LedgerEntry | undefined }> = [];
-	let alreadyDelivered = 0;
-	const candidates = results
-		.flatMap(({ result }) => result.emit)
-		.sort((a, b) => (a.updatedAtMs ?? a.createdAtMs ?? 0) - (b.updatedAtMs ?? b.createdAtMs ?? 0));
-	for (const item of candidates) {
-		const previous = ledger.get(item.taskId);
-		if (ledger.claim(item, 'poll')) claimed.push({ item, previous });
-		else alreadyDelivered++;
-	}
-
-	const outputs: INodeExecutionData[][] = [[], []];
-	try {
-		for (const { item } of claimed) outputs[outputIndexOf(item.status)].push(await toEntry(ctx, item, settings));
-	} catch (error) {
-		for (const { item, previous } of claimed) ledger.release(item.taskId, previous);
-		throw new NodeOperationError(ctx.getNode(), `Could not prepare the finished tasks: ${(error as Error).message}`);
-	}
-
-	// Commit: the cursor of every type scanned, and the ledger (n8n saves static data after the poll).
+	// The cursor this scan reached: stored only after the emissions below, so the copy n8n saves with
+	// them is the previous one. A crash before the next save re-scans these tasks, and their keys keep
+	// them from starting twice.
 	const types: StoredCursor['types'] = {};
 	for (const type of settings.taskTypes) if (stored.types[type]) types[type] = stored.types[type];
 	for (const { type, result } of results) {
 		if (result.cursor) types[type] = result.cursor;
 		else delete types[type];
 	}
+
+	const candidates = results
+		.flatMap(({ result }) => result.emit)
+		.sort((a, b) => (a.updatedAtMs ?? a.createdAtMs ?? 0) - (b.updatedAtMs ?? b.createdAtMs ?? 0));
+	let emitted = 0;
+	let alreadyDelivered = 0;
+	for (const item of candidates) {
+		try {
+			if ((await emitter.deliver(item, 'poll')) === 'emitted') emitted++;
+			else alreadyDelivered++;
+		} catch (error) {
+			// Keep the previous cursor: the next poll finds this task (and the rest) again.
+			throw new NodeOperationError(ctx.getNode(), `Could not prepare finished task ${item.taskId}: ${(error as Error).message}`);
+		}
+	}
 	nodeStaticData[CURSOR_KEY] = { v: CURSOR_VERSION, next: (stored.next + 1) % settings.taskTypes.length, types };
-	persistLedger();
 
 	const dropped = results.reduce((n, { result }) => n + result.dropped.tooOld + result.dropped.missing + result.dropped.overLimit, 0);
 	const closedHoles = results.reduce((n, { result }) => n + result.closedHoles, 0);
@@ -358,10 +460,9 @@ async function runPoll(ctx: IPollFunctions, settings: PollSettings): Promise<INo
 		listCalls: calls,
 		typesScanned: results.length,
 		complete: results.length === order.length && results.every(({ result }) => result.complete),
-		emitted: claimed.length,
+		emitted,
 		alreadyDelivered,
 		durationMs: Date.now() - startedAt,
 	});
-
-	return claimed.length ? outputs : null;
+	return { emitted, listCalls: calls };
 }

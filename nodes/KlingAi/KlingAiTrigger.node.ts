@@ -27,6 +27,7 @@ import {
 import { findTask, findTaskAnyType } from './shared/api';
 import { downloadResults } from './shared/download';
 import { isTaskType, taskTypeOptions } from './shared/endpoints';
+import { START_EXECUTIONS, emitterFor, routeCallback, type StartExecutions } from './shared/exactlyOnce';
 import { ledgerFor, syncWithStaticData } from './shared/ledger';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
 import { downloadProperties } from './resources/task/taskOperations';
@@ -50,6 +51,7 @@ export const CONFIRM_POLICY: RetryPolicy = {
 };
 
 interface TriggerSettings {
+	startExecutions: StartExecutions;
 	requireUrlToken: boolean;
 	confirmWithApi: boolean;
 	emitProgress: boolean;
@@ -63,7 +65,9 @@ function readSettings(ctx: IWebhookFunctions): TriggerSettings {
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const taskTypes = Array.isArray(filters.taskTypes) ? filters.taskTypes.filter(isTaskType) : [];
 	const downloadResultsOn = ctx.getNodeParameter('downloadResults', false) as boolean;
+	const startExecutions = ctx.getNodeParameter('startExecutions', 'auto') as StartExecutions;
 	return {
+		startExecutions: START_EXECUTIONS.includes(startExecutions) ? startExecutions : 'auto',
 		requireUrlToken: ctx.getNodeParameter('requireUrlToken', true) as boolean,
 		confirmWithApi: ctx.getNodeParameter('confirmWithApi', false) as boolean,
 		emitProgress: ctx.getNodeParameter('emitProgress', false) as boolean,
@@ -182,6 +186,42 @@ export class KlingAiTrigger implements INodeType {
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Start Executions',
+				name: 'startExecutions',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Exactly Once Where Possible',
+						value: 'auto',
+						description:
+							'A Kling AI Poll Trigger of this workflow running in the same n8n process starts the execution (exactly once); otherwise this trigger does. Right for single-process n8n.',
+					},
+					{
+						name: 'Only Through the Poll Trigger (Queue Mode)',
+						value: 'pollTrigger',
+						description:
+							'Exactly once in every deployment: the Kling AI Poll Trigger of this workflow starts every execution, at once when it runs in the process that received the callback, else at its next poll. Needs a Poll Trigger in this workflow.',
+					},
+					{
+						name: 'Always From This Trigger',
+						value: 'here',
+						description:
+							'Fastest; with several n8n webhook processes (queue mode) a task can run twice, once from its callback and once from the Poll Trigger',
+					},
+				],
+				default: 'auto',
+				description: 'Which node starts the execution of a finished task. See the README table for each n8n deployment.',
+			},
+			{
+				displayName:
+					'With "Only Through the Poll Trigger", add a Kling AI Poll Trigger to this workflow and connect both triggers to the same next node: finished tasks come out of the Poll Trigger.',
+				name: 'pollTriggerNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { startExecutions: ['pollTrigger'] } },
 			},
 			{
 				displayName: 'Require URL Token',
@@ -321,6 +361,32 @@ export class KlingAiTrigger implements INodeType {
 			confirmed = true;
 			if (!matchesFilters(item, settings.filters)) return ignore(this, item, 'filtered');
 			if (!isTerminal(item.status) && !settings.emitProgress) return ignore(this, item, 'not_final');
+		}
+
+		// Terminal production callbacks: the workflow's Poll Trigger may start the execution under n8n's
+		// de-duplication key (exactly once across processes and restarts); see shared/exactlyOnce.ts.
+		if (isTerminal(item.status)) {
+			const emitter = emitterFor(this.getWorkflow().id);
+			const route = routeCallback(settings.startExecutions, !!emitter, this.getMode() === 'manual');
+			if (route === 'leaveToPoll') {
+				this.logger.debug('Kling AI Trigger left a finished task to the Poll Trigger', { workflowId: this.getWorkflow().id, taskId: item.taskId });
+				return { webhookResponse: { ...ackBody(item), startedBy: 'pollTrigger', deferred: true } };
+			}
+			if (route === 'handOver' && emitter) {
+				// Answer first: the Poll Trigger may download results before it emits.
+				respond(this, 200, { ...ackBody(item), startedBy: 'pollTrigger' });
+				try {
+					await emitter.deliver(item, 'callback');
+				} catch (error) {
+					// Not emitted and not recorded: the Poll Trigger's next scan finds the task again.
+					this.logger.warn('Kling AI Trigger could not hand a finished task to the Poll Trigger; its next poll emits it', {
+						workflowId: this.getWorkflow().id,
+						taskId: item.taskId,
+						error: (error as Error).message,
+					});
+				}
+				return { noWebhookResponse: true };
+			}
 		}
 
 		// Exactly once: synchronous check-and-set, so of two concurrent deliveries only one gets past here.

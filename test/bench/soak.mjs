@@ -65,7 +65,7 @@ function workflows(triggerUrl) {
 					type: harness.NODE_TYPES.pollTrigger,
 					typeVersion: 1,
 					position: [0, 300],
-					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] } },
+					parameters: { pollInterval: '*/15 * * * * *' },
 					credentials: { klingAiApi: { id: CRED.id, name: CRED.name } },
 				},
 				{ id: uuid('soak-done-1'), name: 'Callback done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} },

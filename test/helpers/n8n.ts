@@ -4,7 +4,7 @@
  * HTTP stack. Nothing in the request path is mocked: the simulator (or a local server) answers.
  */
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecuteContext, PollContext, WebhookContext } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, PollContext, TriggerContext, WebhookContext } from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -152,6 +152,38 @@ export function executeContext(
 export function pollContext(setup: ContextSetup, mode: WorkflowExecuteMode = 'trigger', activation: 'init' | 'update' | 'activate' | 'manual' = 'activate') {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const ctx = new PollContext(workflow, node, additionalData, mode, activation);
+	return { ctx, workflow };
+}
+
+/**
+ * A TriggerContext as n8n builds it at activation (trigger-execution-context.factory): `emit` and the
+ * scheduling functions are what n8n injects; the test passes its own (an execution store with n8n's
+ * de-duplication-key rule, and a cron registry it ticks by hand).
+ */
+export function triggerContext(
+	setup: ContextSetup,
+	hooks: {
+		emit: TriggerContext['emit'];
+		registerCron: (cron: { expression: string }, onTick: () => void) => void;
+		saveFailedExecution?: (error: Error) => void;
+	},
+	mode: WorkflowExecuteMode = 'trigger',
+	activation: 'init' | 'update' | 'activate' | 'manual' = 'activate',
+) {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const ctx = new TriggerContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		activation,
+		hooks.emit,
+		(error: Error) => {
+			throw error;
+		},
+		hooks.saveFailedExecution ?? (() => undefined),
+		{ registerCron: hooks.registerCron as never },
+	);
 	return { ctx, workflow };
 }
 

@@ -1,16 +1,17 @@
 /**
- * Kling AI Poll Trigger through the REAL n8n-core PollContext against the Kling simulator (real HTTP,
- * real credential signing). Between polls the test carries `workflow.staticData` through a JSON round trip,
- * which is what n8n persists in its database, and `resetLedgers()` stands for a process restart.
+ * Kling AI Poll Trigger through the REAL n8n-core TriggerContext against the Kling simulator (real HTTP,
+ * real credential signing). n8n's side of emit() (static data saved on every emit, executions unique by
+ * de-duplication key) is modelled by FakeDb; `restart()` stands for a process restart.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { KlingAiPollTrigger, CURSOR_KEY } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
+import { KlingAiPollTrigger, CURSOR_KEY, POLL_INTERVALS, PollTriggerRunner } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
+import { emitterFor, resetEmitters } from '../../nodes/KlingAi/shared/exactlyOnce';
 import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
 import { MAX_PAGE_SIZE } from '../../nodes/KlingAi/shared/api';
 import { TASK_TYPES } from '../../nodes/KlingAi/shared/endpoints';
 import { STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
 import { parseTaskPayload } from '../../nodes/KlingAi/shared/task';
-import { initBinaryData, pollContext, simulatorCredentials, webhookContext } from '../helpers/n8n';
+import { initBinaryData, simulatorCredentials, triggerContext, webhookContext } from '../helpers/n8n';
 
 interface Sim {
 	url: string;
@@ -43,6 +44,7 @@ afterAll(async () => {
 beforeEach(() => {
 	sim.reset();
 	resetLedgers();
+	resetEmitters();
 });
 
 interface PollRun {
@@ -51,44 +53,128 @@ interface PollRun {
 	listCalls: number;
 	succeeded: string[];
 	failed: string[];
+	/** Emissions n8n refused because their de-duplication key already had an execution. */
+	refused: string[];
 }
 
 /**
- * One n8n "process" running one poll trigger. `poll()` builds a fresh PollContext from the persisted
- * static data (as n8n's durable scheduler does per poll) and persists it afterwards.
+ * What n8n keeps in its database for one workflow: the static data it saved (on every emit, whole
+ * object, as trigger-execution-context.factory does) and the executions, with the unique index on the
+ * de-duplication key (a second emit with a known key starts nothing, as DuplicateExecutionError does).
+ */
+class FakeDb {
+	staticData: IDataObject = {};
+	executions: Array<{ key?: string; data: INodeExecutionData[][] }> = [];
+	refused: string[] = [];
+	/** The process dies after n8n saved static data for the next emit, before the execution row exists. */
+	crashAfterSave = false;
+	crashed = false;
+	emit(workflowStaticData: IDataObject, data: INodeExecutionData[][], key?: string): void {
+		if (this.crashed) return;
+		this.staticData = JSON.parse(JSON.stringify(workflowStaticData)) as IDataObject;
+		if (this.crashAfterSave) {
+			this.crashed = true;
+			return;
+		}
+		if (key !== undefined && this.executions.some((e) => e.key === key)) {
+			this.refused.push(key);
+			return;
+		}
+		this.executions.push({ key, data });
+	}
+}
+
+/**
+ * One n8n process running one activated poll trigger, through the real n8n-core TriggerContext: n8n's
+ * emit and cron registration are modelled by FakeDb and a tick the test fires. `restart()` drops the
+ * process (in-process ledgers and emitters) and activates again from what the DB holds.
  */
 class Harness {
-	staticData: IDataObject = {};
+	db = new FakeDb();
 	parameters: IDataObject;
 	budgetMs?: number;
 	workflowId = 'wf-poll';
+	private active?: { runner: PollTriggerRunner; onTick: () => void; close?: () => Promise<void>; workflowStaticData: IDataObject };
 
 	constructor(parameters: IDataObject = {}) {
 		this.parameters = { taskTypes: ['textToVideo'], ...parameters };
 	}
 
-	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollRun> {
-		const { ctx, workflow } = pollContext(
+	get staticData(): IDataObject {
+		return this.db.staticData;
+	}
+
+	async activate(): Promise<void> {
+		let onTick: (() => void) | undefined;
+		const holder: { staticData?: IDataObject } = {};
+		const { ctx, workflow } = triggerContext(
 			{
 				nodeType: node,
 				parameters: this.parameters,
 				credentials: simulatorCredentials(sim.url),
-				staticData: JSON.parse(JSON.stringify(this.staticData)) as IDataObject,
+				staticData: JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject,
 				workflowId: this.workflowId,
 			},
-			mode,
+			{
+				emit: (data, _r, _d, key) => this.db.emit(holder.staticData ?? {}, data, key),
+				registerCron: (cron, tick) => {
+					expect(POLL_INTERVALS.map((o) => o.value)).toContain(cron.expression);
+					onTick = tick;
+				},
+			},
 		);
-		if (this.budgetMs !== undefined) {
-			const budget = this.budgetMs;
-			(ctx as unknown as { getPollBudgetMs: () => number }).getPollBudgetMs = () => budget;
-		}
+		holder.staticData = workflow.staticData as IDataObject;
+		const response = await node.trigger.call(ctx);
+		// n8n saves static data when activation ends.
+		this.db.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		const runner = emitterFor(this.workflowId) as PollTriggerRunner;
+		expect(runner).toBeInstanceOf(PollTriggerRunner);
+		this.active = { runner, onTick: onTick!, close: response.closeFunction, workflowStaticData: workflow.staticData as IDataObject };
+	}
+
+	async restart(): Promise<void> {
+		this.db.crashed = false;
+		this.db.crashAfterSave = false;
+		await this.active?.close?.();
+		this.active = undefined;
+		resetLedgers();
+		resetEmitters();
+		await this.activate();
+	}
+
+	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollRun> {
+		if (mode === 'manual') return await this.manual();
+		// Activation scans once when no cursor is stored yet (so the starting cursor is saved).
+		if (!this.active) await this.activate();
 		const before = sim.requests.length;
-		const out = await node.poll.call(ctx);
-		// What n8n writes to the database after the poll.
-		if (mode === 'trigger') this.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		const executionsBefore = this.db.executions.length;
+		const refusedBefore = this.db.refused.length;
+		const { runner, onTick } = this.active!;
+		if (this.budgetMs !== undefined) runner.budgetMs = this.budgetMs;
+		onTick();
+		await runner.running;
 		const listCalls = sim.requests.slice(before).filter((r) => r.method === 'GET' && r.query.pageNum !== undefined).length;
+		const emitted = this.db.executions.slice(executionsBefore);
+		const out: INodeExecutionData[][] | null = emitted.length
+			? [emitted.flatMap((e) => e.data[0] ?? []), emitted.flatMap((e) => e.data[1] ?? [])]
+			: null;
 		const ids = (i: number) => (out?.[i] ?? []).map((e) => String(e.json.taskId));
-		return { out, staticData: workflow.staticData as IDataObject, listCalls, succeeded: ids(0), failed: ids(1) };
+		return { out, staticData: this.active!.workflowStaticData, listCalls, succeeded: ids(0), failed: ids(1), refused: this.db.refused.slice(refusedBefore) };
+	}
+
+	private async manual(): Promise<PollRun> {
+		const emitted: INodeExecutionData[][][] = [];
+		const { ctx } = triggerContext(
+			{ nodeType: node, parameters: this.parameters, credentials: simulatorCredentials(sim.url), workflowId: this.workflowId },
+			{ emit: (data) => emitted.push(data), registerCron: () => undefined },
+			'manual',
+			'manual',
+		);
+		const response = await node.trigger.call(ctx);
+		await response.manualTriggerFunction!();
+		const out = emitted[0] ?? null;
+		const ids = (i: number) => (out?.[i] ?? []).map((e) => String(e.json.taskId));
+		return { out, staticData: {}, listCalls: 0, succeeded: ids(0), failed: ids(1), refused: [] };
 	}
 }
 
@@ -97,7 +183,7 @@ const insert = (n: number, status = 'succeed', type = 'textToVideo', overrides: 
 
 const dupes = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
 
-describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
+describe('Kling AI Poll Trigger (real n8n TriggerContext + simulator)', () => {
 	it('does not flood history on the first poll (one list call of 500, newest first)', async () => {
 		insert(30, 'succeed');
 		insert(5, 'failed');
@@ -181,16 +267,65 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		const [slow] = insert(1, 'processing');
 		const done = insert(2, 'succeed');
 		expect((await h.poll()).succeeded.sort()).toEqual(done.map((t) => t.task_id).sort());
-		resetLedgers();
+		await h.restart();
 		sim.advance(slow.task_id, 'failed', 'content risk');
 		const afterRestart = await h.poll();
 		expect(afterRestart.failed).toEqual([slow.task_id]);
+		// The saved cursor lags one poll behind: the two tasks are scanned again and n8n's key refuses them.
 		expect(afterRestart.succeeded).toEqual([]);
-		resetLedgers();
+		await h.restart();
 		expect((await h.poll()).out).toBeNull();
+		expect(h.db.executions.map((e) => e.key).sort()).toEqual(
+			[...done.map((t) => `kling:v1:wf-poll:${t.task_id}:succeeded`), `kling:v1:wf-poll:${slow.task_id}:failed`].sort(),
+		);
 	});
 
-	it('does not emit a task the Kling AI Trigger already delivered in the same workflow, and vice versa', async () => {
+	/** A callback for `taskId` to a Kling AI Trigger of the harness's workflow, in this process. */
+	const callback = async (h: Harness, taskId: string, startExecutions = 'auto') => {
+		const trigger = new KlingAiTrigger();
+		const body = sim.tasks().find((t) => t.task_id === taskId)!;
+		const raw = Buffer.from(JSON.stringify(body));
+		const { ctx, response } = webhookContext(
+			{
+				nodeType: trigger,
+				parameters: { startExecutions, requireUrlToken: false, confirmWithApi: false, emitProgress: false, downloadResults: false, filters: {} },
+				credentials: simulatorCredentials(sim.url),
+				workflowId: h.workflowId,
+				nodeName: 'Kling AI Trigger',
+			},
+			{ body, rawBody: raw, headers: { 'content-type': 'application/json' }, query: { kling_type: 'textToVideo' } },
+		);
+		const result = await trigger.webhook.call(ctx);
+		return { result, response };
+	};
+
+	it('saves its starting cursor at activation: tasks that finish while n8n is down are emitted after the restart', async () => {
+		const h = new Harness();
+		await h.activate();
+		const [a] = insert(1, 'processing');
+		await h.poll();
+		// Nothing was emitted yet, so only the activation save holds a cursor. n8n goes down.
+		sim.advance(a.task_id, 'succeed');
+		const [b] = insert(1, 'succeed');
+		await h.restart();
+		expect((await h.poll()).succeeded.sort()).toEqual([a.task_id, b.task_id].sort());
+	});
+
+	it('a crash after n8n saved static data for an emit, before the execution existed, loses nothing and repeats nothing', async () => {
+		const h = new Harness();
+		await h.poll();
+		const tasks = insert(3, 'succeed');
+		h.db.crashAfterSave = true;
+		await h.poll();
+		expect(h.db.executions).toEqual([]);
+		await h.restart();
+		expect((await h.poll()).succeeded.sort()).toEqual(tasks.map((t) => t.task_id).sort());
+		await h.restart();
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.executions).toHaveLength(3);
+	});
+
+	it('a callback in the process of the Poll Trigger is handed to it: one keyed execution, never again from the poll', async () => {
 		const h = new Harness();
 		await h.poll();
 		const [viaCallback, viaPoll] = insert(2, 'processing');
@@ -198,39 +333,77 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		sim.advance(viaCallback.task_id, 'succeed');
 		sim.advance(viaPoll.task_id, 'succeed');
 
-		// The webhook trigger of the same workflow receives viaCallback's callback first.
-		const trigger = new KlingAiTrigger();
-		const deliver = async (taskId: string) => {
-			const body = sim.tasks().find((t) => t.task_id === taskId)!;
-			const raw = Buffer.from(JSON.stringify(body));
-			const { ctx } = webhookContext(
-				{
-					nodeType: trigger,
-					parameters: { requireUrlToken: false, confirmWithApi: false, emitProgress: false, downloadResults: false, filters: {} },
-					credentials: simulatorCredentials(sim.url),
-					workflowId: h.workflowId,
-					nodeName: 'Kling AI Trigger',
-				},
-				{ body, rawBody: raw, headers: { 'content-type': 'application/json' }, query: { kling_type: 'textToVideo' } },
-			);
-			return await trigger.webhook.call(ctx);
-		};
-		const delivered = await deliver(viaCallback.task_id);
-		expect(delivered.workflowData?.[0]?.map((e) => e.json.taskId)).toEqual([viaCallback.task_id]);
+		const { result, response } = await callback(h, viaCallback.task_id);
+		// The trigger starts nothing itself; the Poll Trigger emitted the task under its key.
+		expect(result.workflowData).toBeUndefined();
+		expect(response.statusCode).toBe(200);
+		expect(response.body).toMatchObject({ received: true, taskId: viaCallback.task_id, startedBy: 'pollTrigger' });
+		expect(h.db.executions.map((e) => e.key)).toEqual([`kling:v1:wf-poll:${viaCallback.task_id}:succeeded`]);
+		expect(h.db.executions[0].data[0][0].json).toMatchObject({ taskId: viaCallback.task_id, status: 'succeeded', taskType: 'textToVideo' });
 
 		const run = await h.poll();
 		expect(run.succeeded).toEqual([viaPoll.task_id]);
+		expect(run.refused).toEqual([]);
 
-		// A late callback for the task the poll emitted starts nothing.
-		const late = await deliver(viaPoll.task_id);
-		expect(late.workflowData).toBeUndefined();
+		// A repeated or late callback starts nothing.
+		await callback(h, viaPoll.task_id);
+		await callback(h, viaCallback.task_id);
+		expect(h.db.executions).toHaveLength(2);
 
-		// The poll wrote both claims to global static data: after a restart neither comes back.
-		const ledger = (h.staticData.global as IDataObject)[STATIC_DATA_KEY] as { tasks: IDataObject };
-		expect(Object.keys(ledger.tasks).sort()).toEqual([viaCallback.task_id, viaPoll.task_id].sort());
-		resetLedgers();
+		// After a restart the lagging cursor re-scans; n8n's key refuses whatever was emitted already.
+		await h.restart();
 		const afterRestart = await h.poll();
 		expect(afterRestart.out).toBeNull();
+		expect(h.db.executions.map((e) => e.key).sort()).toEqual(
+			[`kling:v1:wf-poll:${viaCallback.task_id}:succeeded`, `kling:v1:wf-poll:${viaPoll.task_id}:succeeded`].sort(),
+		);
+	});
+
+	it('"Always From This Trigger": the trigger starts the execution and the Poll Trigger of the process skips the task', async () => {
+		const h = new Harness();
+		await h.poll();
+		const [a] = insert(1, 'processing');
+		await h.poll();
+		sim.advance(a.task_id, 'succeed');
+		const { result } = await callback(h, a.task_id, 'here');
+		expect(result.workflowData?.[0]?.map((e) => e.json.taskId)).toEqual([a.task_id]);
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.executions).toEqual([]);
+	});
+
+	it('"Only Through the Poll Trigger" in a process without it (queue-mode webhook process): acknowledged, emitted once by the poll', async () => {
+		const h = new Harness();
+		await h.poll();
+		const [a] = insert(1, 'processing');
+		await h.poll();
+		sim.advance(a.task_id, 'succeed');
+		// Another process: no Poll Trigger registered there, its own in-process ledger.
+		const leader = emitterFor(h.workflowId);
+		resetEmitters();
+		resetLedgers();
+		const { result, response } = await callback(h, a.task_id, 'pollTrigger');
+		expect(result.workflowData).toBeUndefined();
+		expect(result.webhookResponse).toMatchObject({ received: true, taskId: a.task_id, deferred: true, startedBy: 'pollTrigger' });
+		expect(response.statusCode).toBe(200);
+		const { result: again } = await callback(h, a.task_id, 'pollTrigger');
+		expect(again.workflowData).toBeUndefined();
+		// Back on the leader: its next poll emits the task, once.
+		expect(leader).toBeDefined();
+		const run = await h.poll();
+		expect(run.succeeded).toEqual([a.task_id]);
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.executions).toHaveLength(1);
+	});
+
+	it('"Exactly Once Where Possible" in a process without the Poll Trigger starts the execution itself (never lost)', async () => {
+		const h = new Harness();
+		await h.poll();
+		const [a] = insert(1, 'processing');
+		await h.poll();
+		sim.advance(a.task_id, 'succeed');
+		resetEmitters();
+		const { result } = await callback(h, a.task_id, 'auto');
+		expect(result.workflowData?.[0]?.map((e) => e.json.taskId)).toEqual([a.task_id]);
 	});
 
 	it('skips a task claimed by a callback in the shared ledger (ledger API)', async () => {
@@ -329,15 +502,12 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		const [latest] = insert(1, 'failed');
 		insert(1, 'processing');
 		const h = new Harness();
-		const { ctx, workflow } = pollContext(
-			{ nodeType: node, parameters: h.parameters, credentials: simulatorCredentials(sim.url), workflowId: h.workflowId },
-			'manual',
-			'manual',
-		);
-		const out = await node.poll.call(ctx);
-		expect(out![1].map((e) => e.json.taskId)).toEqual([latest.task_id]);
-		expect(out![0]).toEqual([]);
-		expect(JSON.parse(JSON.stringify(workflow.staticData))).toEqual({});
+		const run = await h.poll('manual');
+		expect(run.failed).toEqual([latest.task_id]);
+		expect(run.succeeded).toEqual([]);
+		expect(h.db.staticData).toEqual({});
+		expect(h.db.executions).toEqual([]);
+		expect(emitterFor(h.workflowId)).toBeUndefined();
 		expect(ledgerFor(h.workflowId).size).toBe(0);
 	});
 
@@ -347,35 +517,31 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		await expect(h.poll('manual')).rejects.toThrow('No finished task found to use as a test event');
 	});
 
-	it('a failing first request raises the API error and changes no state', async () => {
+	it('a failing poll is saved as a failed execution naming the API error and changes no state', async () => {
 		const h = new Harness();
-		const { ctx, workflow } = pollContext({
-			nodeType: node,
-			parameters: h.parameters,
-			credentials: simulatorCredentials(sim.url, { secretKey: 'wrong' }),
-			workflowId: h.workflowId,
-		});
-		await expect(node.poll.call(ctx)).rejects.toThrow(/Kling error 100\d/);
+		const failures: Error[] = [];
+		const { ctx, workflow } = triggerContext(
+			{ nodeType: node, parameters: h.parameters, credentials: simulatorCredentials(sim.url, { secretKey: 'wrong' }), workflowId: h.workflowId },
+			{ emit: () => undefined, registerCron: () => undefined, saveFailedExecution: (e) => failures.push(e) },
+		);
+		await node.trigger.call(ctx);
+		expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/Kling error 100\d/)]);
 		const persisted = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 		expect(persisted.global).toBeUndefined();
 		expect(persisted['node:Kling AI Poll Trigger'] ?? {}).toEqual({});
 	});
 
-	it('does not run two polls of the same node at once (the second one returns null)', async () => {
+	it('does not run two polls of the same node at once (a tick due while one runs is skipped)', async () => {
 		const h = new Harness();
 		await h.poll();
-		insert(2, 'succeed');
-		const make = () =>
-			pollContext({
-				nodeType: node,
-				parameters: h.parameters,
-				credentials: simulatorCredentials(sim.url),
-				staticData: JSON.parse(JSON.stringify(h.staticData)) as IDataObject,
-				workflowId: h.workflowId,
-			}).ctx;
-		const [first, second] = await Promise.all([node.poll.call(make()), node.poll.call(make())]);
-		expect(first?.[0]).toHaveLength(2);
-		expect(second).toBeNull();
+		const tasks = insert(2, 'succeed');
+		const runner = emitterFor(h.workflowId) as PollTriggerRunner;
+		const before = sim.requests.length;
+		const first = runner.tick();
+		const second = runner.tick();
+		await Promise.all([first, second]);
+		expect(sim.requests.slice(before).filter((r) => r.query.pageNum !== undefined)).toHaveLength(1);
+		expect(h.db.executions.map((e) => String(e.data[0][0].json.taskId)).sort()).toEqual(tasks.map((t) => t.task_id).sort());
 	});
 
 	it('rejects an empty task type list naming the field', async () => {

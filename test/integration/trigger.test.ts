@@ -17,7 +17,7 @@ import {
 import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
 import { buildCallbackUrl, urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { createTask, generateExternalTaskId } from '../../nodes/KlingAi/shared/api';
-import { STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
+import { PERSIST_AFTER_MS, STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
 import { signStandardWebhook } from '../../nodes/KlingAi/shared/signature';
 import { buildWorkflow, executeContext, initBinaryData, simulatorCredentials, webhookContext, type FakeRequest } from '../helpers/n8n';
 
@@ -459,28 +459,35 @@ describe('Kling AI Trigger: Download Results', () => {
 
 describe('Kling AI Trigger: exactly once across restarts (static data)', () => {
 	test('the ledger written to static data is honoured after resetLedgers(); without it the task would be emitted again', async () => {
-		const h = await harness();
+		const h = await harness({ startExecutions: 'here' });
 		const token = urlTokenFromCredentials(h.credentials) as string;
 		const task = sim.insertTask('textToVideo');
-		const req = () => fakeRequest(task, { kling_type: 'textToVideo', kling_token: token });
-		await h.deliver(req());
+		const other = sim.insertTask('textToVideo');
+		const req = (t: IDataObject) => fakeRequest(t, { kling_type: 'textToVideo', kling_token: token });
+		await h.deliver(req(task));
 		expect(h.emissions).toHaveLength(1);
+		// A claim younger than PERSIST_AFTER_MS is not written yet: a crash before n8n creates its
+		// execution must not leave the task recorded as delivered.
+		const early = JSON.parse(JSON.stringify(h.staticData)) as IDataObject;
+		expect(((early.global as IDataObject)[STATIC_DATA_KEY] as IDataObject).tasks).not.toHaveProperty(String(task.task_id));
+		await new Promise((r) => setTimeout(r, PERSIST_AFTER_MS + 100));
+		await h.deliver(req(other));
 		const persisted = JSON.parse(JSON.stringify(h.staticData)) as IDataObject;
 		expect(((persisted.global as IDataObject)[STATIC_DATA_KEY] as IDataObject).tasks).toHaveProperty(String(task.task_id));
 
 		// "Restart": in-process ledgers are gone; static data comes back from the database.
 		resetLedgers();
 		h.staticData = JSON.parse(JSON.stringify(persisted));
-		const again = await h.deliver(req());
+		const again = await h.deliver(req(task));
 		expect(again.body.ignored).toBe('duplicate');
-		expect(h.emissions).toHaveLength(1);
+		expect(h.emissions).toHaveLength(2);
 
 		// Control: a restart that lost static data would emit it again (so the static data is what held).
 		resetLedgers();
 		h.staticData = {};
-		await h.deliver(req());
-		expect(h.emissions).toHaveLength(2);
-	});
+		await h.deliver(req(task));
+		expect(h.emissions).toHaveLength(3);
+	}, 30_000);
 });
 
 describe('Kling AI Trigger: node description and lifecycle', () => {

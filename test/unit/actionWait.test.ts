@@ -409,15 +409,24 @@ describe('state machine with a fake clock', () => {
 		const clock = fakeClock();
 		const resumed: string[] = [];
 		const plan = { taskId: 'w1', checkAtMs: clock.now() + 10_000, pollUntilMs: clock.now() + 10_000, intervalMs: 1000, maxIntervalMs: 1000 };
-		expect(await runWatcher(plan, { clock, fetch: async () => task('succeeded'), resume: async (t) => void resumed.push(t.taskId) })).toBe('resumed');
+		expect(await runWatcher(plan, { clock, fetch: async () => task('succeeded'), resume: async (t) => { resumed.push(t.taskId); return 'resumed'; } })).toBe('resumed');
 		expect(resumed).toEqual(['t1']);
-		expect(await runWatcher({ ...plan, taskId: 'w2', checkAtMs: clock.now() + 1000, pollUntilMs: clock.now() + 1000 }, { clock, fetch: async () => task('processing'), resume: async () => void resumed.push('no') })).toBe('unfinished');
+		expect(await runWatcher({ ...plan, taskId: 'w2', checkAtMs: clock.now() + 1000, pollUntilMs: clock.now() + 1000 }, { clock, fetch: async () => task('processing'), resume: async () => { resumed.push('no'); return 'resumed'; } })).toBe('unfinished');
 		const stopping = runWatcher(
 			{ ...plan, taskId: 'w3', checkAtMs: clock.now() + 10_000, pollUntilMs: clock.now() + 10_000 },
-			{ clock: { now: clock.now, sleep: async (ms) => { await clock.sleep(ms); stopWatcher('w3'); } }, fetch: async () => task('succeeded'), resume: async () => void resumed.push('no') },
+			{ clock: { now: clock.now, sleep: async (ms) => { await clock.sleep(ms); stopWatcher('w3'); } }, fetch: async () => task('succeeded'), resume: async () => { resumed.push('no'); return 'resumed'; } },
 		);
 		expect(await stopping).toBe('stopped');
 		expect(resumed).toEqual(['t1']);
+		expect(activeWatchers()).toBe(0);
+	});
+
+	it('a 409 from n8n (a callback in another process resumed it first) ends the watcher quietly, without an error log', async () => {
+		const clock = fakeClock();
+		const logs: string[] = [];
+		const plan = { taskId: 'w9', checkAtMs: clock.now() + 1000, pollUntilMs: clock.now() + 1000, intervalMs: 1000, maxIntervalMs: 1000 };
+		expect(await runWatcher(plan, { clock, fetch: async () => task('succeeded'), resume: async () => 'alreadyResumed', log: (m) => logs.push(m) })).toBe('stopped');
+		expect(logs).toEqual([]);
 		expect(activeWatchers()).toBe(0);
 	});
 });

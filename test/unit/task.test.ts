@@ -1,5 +1,5 @@
 import { KlingPayloadError, isNewerState, normaliseStatus, parseTaskPayload } from '../../nodes/KlingAi/shared/task';
-import { TaskLedger, syncWithStaticData, STATIC_DATA_KEY } from '../../nodes/KlingAi/shared/ledger';
+import { PERSIST_AFTER_MS, PERSISTED_ENTRIES, TaskLedger, syncWithStaticData, STATIC_DATA_KEY } from '../../nodes/KlingAi/shared/ledger';
 
 // Official legacy callback body (reference §5.1), with values filled in.
 const legacy = {
@@ -136,17 +136,44 @@ describe('ledger', () => {
 		expect(l.get('a')).toBeUndefined();
 	});
 
-	test('persists terminal states into static data and seeds a fresh ledger (restart)', () => {
+	test('persists settled terminal states into static data and seeds a fresh ledger (restart)', () => {
 		const staticData: Record<string, unknown> = {};
 		const l1 = new TaskLedger();
-		const write = syncWithStaticData(l1, staticData as never);
-		l1.claim(item('a', 'succeeded', 5), 'callback');
-		l1.claim(item('b', 'processing'), 'callback');
+		let now = 1_000_000;
+		const write = syncWithStaticData(l1, staticData as never, () => now);
+		l1.claim(item('a', 'succeeded', 5), 'callback', now);
+		l1.claim(item('b', 'processing'), 'callback', now);
+		write();
+		// Younger than PERSIST_AFTER_MS: its execution may not exist yet, so it is not recorded.
+		expect(Object.keys((staticData[STATIC_DATA_KEY] as { tasks: object }).tasks)).toEqual([]);
+		now += PERSIST_AFTER_MS;
 		write();
 		expect(Object.keys((staticData[STATIC_DATA_KEY] as { tasks: object }).tasks)).toEqual(['a']);
 		const l2 = new TaskLedger();
 		syncWithStaticData(l2, JSON.parse(JSON.stringify(staticData)));
 		expect(l2.claim(item('a', 'succeeded', 5), 'poll')).toBe(false);
 		expect(l2.claim(item('b', 'succeeded', 5), 'poll')).toBe(true);
+	});
+
+	test('persists the NEWEST settled terminal entries, at most PERSISTED_ENTRIES, oldest first', () => {
+		const l = new TaskLedger();
+		const ids = Array.from({ length: PERSISTED_ENTRIES + 50 }, (_, i) => `t${i}`);
+		ids.forEach((id, i) => l.claim(item(id, 'succeeded', i), 'poll', 1_000 + i));
+		l.claim(item('late', 'failed', 1), 'poll', 10_000_000);
+		const tasks = Object.keys((l.toPersisted(5_000_000) as { tasks: object }).tasks);
+		expect(tasks).toHaveLength(PERSISTED_ENTRIES);
+		expect(tasks).toEqual(ids.slice(-PERSISTED_ENTRIES));
+		expect(tasks).not.toContain('late');
+	});
+
+	test('persisting walks only recent terminal claims: its cost does not grow with the tasks seen', () => {
+		const l = new TaskLedger();
+		for (let i = 0; i < 10_000; i++) l.claim(item(`p${i}`, 'processing'), 'poll', 1);
+		for (let i = 0; i < 5_000; i++) l.claim(item(`s${i}`, 'succeeded', 1), 'poll', 1);
+		const entries = Object.keys((l.toPersisted(10) as { tasks: object }).tasks);
+		expect(entries).toHaveLength(PERSISTED_ENTRIES);
+		expect(entries[entries.length - 1]).toBe('s4999');
+		// The walk is bounded by the recent-claims list, not by the 15,000 entries in the ledger.
+		expect((l as unknown as { recentTerminal: string[] }).recentTerminal.length).toBeLessThanOrEqual(8 * PERSISTED_ENTRIES);
 	});
 });

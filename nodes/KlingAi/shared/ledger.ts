@@ -1,10 +1,13 @@
 /**
- * Exactly-once ledger: which state of which task a workflow has already emitted.
+ * In-process ledger: which state of which task this process has already emitted for a workflow.
  *
- * One ledger per workflow, shared in-process by the Kling AI Trigger, the Poll Trigger and
- * create-and-wait, with a synchronous check-and-set (`claim`) so concurrent duplicate callbacks
- * cannot both pass. It is mirrored into workflow static data (`global` → `klingAiLedger`) so that
- * it survives restarts wherever n8n persists static data; see README "Exactly once" for the limits.
+ * One ledger per workflow, shared in-process by the Kling AI Trigger and the Poll Trigger, with a
+ * synchronous check-and-set (`claim`) so concurrent duplicate callbacks cannot both pass. It is a
+ * fast pre-filter, not the authority: across processes and restarts n8n's execution
+ * de-duplication key decides (exactlyOnce.ts). A small, bounded copy is mirrored into workflow
+ * static data (`global` → `klingAiLedger`) for n8n versions without that key; it holds only claims
+ * older than PERSIST_AFTER_MS, so a crash between a claim and the start of its execution never
+ * leaves a task recorded as delivered (the Poll Trigger then finds and emits it again).
  */
 import type { IDataObject } from 'n8n-workflow';
 import { isNewerState, isTerminal, type KlingTaskItem, type TaskStatus } from './task';
@@ -20,10 +23,18 @@ export interface LedgerEntry {
 }
 
 export const STATIC_DATA_KEY = 'klingAiLedger';
+/** Entries mirrored into static data: a constant, so a callback's cost does not grow with history. */
+export const PERSISTED_ENTRIES = 256;
+/** Terminal claims remembered for toPersisted(): room for bursts younger than PERSIST_AFTER_MS. */
+const RECENT_TERMINAL_MAX = 8 * PERSISTED_ENTRIES;
+/** A claim is mirrored only once its execution has surely been created (n8n does that within ms). */
+export const PERSIST_AFTER_MS = 5_000;
 const STATUS_CODES: TaskStatus[] = ['submitted', 'processing', 'succeeded', 'failed'];
 
 export class TaskLedger {
 	private readonly entries = new Map<string, LedgerEntry>();
+	/** Task ids of terminal claims, oldest first, bounded: what toPersisted() walks (never the whole map). */
+	private recentTerminal: string[] = [];
 
 	constructor(readonly capacity = 20_000) {}
 
@@ -71,15 +82,31 @@ export class TaskLedger {
 	private set(taskId: string, entry: LedgerEntry): void {
 		this.entries.delete(taskId);
 		this.entries.set(taskId, entry);
+		if (isTerminal(entry.status)) {
+			this.recentTerminal.push(taskId);
+			if (this.recentTerminal.length > RECENT_TERMINAL_MAX) this.recentTerminal = this.recentTerminal.slice(-RECENT_TERMINAL_MAX / 2);
+		}
 		while (this.entries.size > this.capacity) {
 			const oldest = this.entries.keys().next().value as string;
 			this.entries.delete(oldest);
 		}
 	}
 
-	/** Compact form for static data: terminal entries only, newest last, bounded. */
-	toPersisted(limit = 3_000): IDataObject {
-		const terminal = [...this.entries].filter(([, e]) => isTerminal(e.status)).slice(-limit);
+	/**
+	 * Compact form for static data: the newest `limit` terminal entries claimed at or before `settledAt`
+	 * (newest last). Walks from the newest end and stops after `limit`, so the cost is bounded.
+	 */
+	toPersisted(settledAt = Date.now() - PERSIST_AFTER_MS, limit = PERSISTED_ENTRIES): IDataObject {
+		const terminal: Array<[string, LedgerEntry]> = [];
+		const seen = new Set<string>();
+		for (let i = this.recentTerminal.length - 1; i >= 0 && terminal.length < limit; i--) {
+			const id = this.recentTerminal[i];
+			const e = this.entries.get(id);
+			if (seen.has(id) || !e || !isTerminal(e.status) || e.at > settledAt) continue;
+			seen.add(id);
+			terminal.push([id, e]);
+		}
+		terminal.reverse();
 		const tasks: IDataObject = {};
 		for (const [id, e] of terminal) tasks[id] = [STATUS_CODES.indexOf(e.status), e.updatedAtMs ?? 0, e.at, e.via];
 		return { v: 1, tasks };
@@ -114,10 +141,10 @@ export function ledgerFor(workflowId: string | undefined): TaskLedger {
 }
 
 /** Seed the ledger from static data, then return a function that writes it back. */
-export function syncWithStaticData(ledger: TaskLedger, globalStaticData: IDataObject): () => void {
+export function syncWithStaticData(ledger: TaskLedger, globalStaticData: IDataObject, now: () => number = Date.now): () => void {
 	ledger.loadPersisted(globalStaticData[STATIC_DATA_KEY]);
 	return () => {
-		globalStaticData[STATIC_DATA_KEY] = ledger.toPersisted();
+		globalStaticData[STATIC_DATA_KEY] = ledger.toPersisted(now() - PERSIST_AFTER_MS);
 	};
 }
 

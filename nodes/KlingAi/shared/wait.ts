@@ -48,6 +48,33 @@ export const FAILED_OUTPUT = 1;
 export const WATCHER_HEADER = 'x-kling-n8n-watcher';
 
 /**
+ * Execution custom data key naming the task the execution currently waits for. n8n gives one resume URL
+ * per execution, so a late callback of an earlier wait (or anything else holding the URL) would
+ * otherwise resume a later wait with the wrong task. Custom data is saved with the waiting execution
+ * and read back by whichever process serves the resume URL.
+ */
+export const WAITING_TASK_KEY = 'kling_waiting_task';
+
+/** Record the task this execution now waits for (a no-op where n8n keeps no custom data). */
+export function setWaitingTask(ctx: Pick<IExecuteFunctions, 'customData' | 'logger'>, taskId: string): void {
+	try {
+		ctx.customData.set(WAITING_TASK_KEY, taskId);
+	} catch (error) {
+		ctx.logger.debug(`Kling AI: could not record the waited task in the execution's custom data: ${(error as Error).message}`);
+	}
+}
+
+/** The task the waiting execution waits for, or undefined where it was not recorded. */
+export function waitingTaskOf(ctx: Pick<IWebhookFunctions, 'customData'>): string | undefined {
+	try {
+		const value = ctx.customData.get(WAITING_TASK_KEY);
+		return typeof value === 'string' && value ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
  * The resume webhook (like n8n's GitHub "dispatch and wait"): path '' so `$execution.resumeUrl`
  * itself is the callback URL. Never registered on activation (restartWebhook).
  */
@@ -254,11 +281,14 @@ export async function runWatcher(
 	plan: WatcherPlan,
 	deps: {
 		fetch: () => Promise<KlingTaskItem>;
-		resume: (task: KlingTaskItem) => Promise<void>;
+		/** 'alreadyResumed' when n8n answers 409: a callback resumed the execution first. */
+	resume: (task: KlingTaskItem) => Promise<'resumed' | 'alreadyResumed'>;
 		clock: Clock;
 		log?: (message: string) => void;
 	},
 ): Promise<'resumed' | 'stopped' | 'unfinished' | 'error'> {
+	// In queue mode this runs in the worker that created the task; a callback served by another process
+	// cannot stop it (stopWatcher there is a no-op), so a 409 at the end is the normal "already done".
 	const controller = new AbortController();
 	stopWatcher(plan.taskId);
 	watchers.set(plan.taskId, controller);
@@ -271,8 +301,7 @@ export async function runWatcher(
 		if (watch.error) throw watch.error;
 		if (!isTerminal(watch.task.status)) return 'unfinished';
 		if (controller.signal.aborted) return 'stopped';
-		await deps.resume(watch.task);
-		return 'resumed';
+		return (await deps.resume(watch.task)) === 'resumed' ? 'resumed' : 'stopped';
 	} catch (error) {
 		if (error instanceof WaitCancelledError) return 'stopped';
 		deps.log?.(`Kling AI: checking task ${plan.taskId} after the wait failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -347,6 +376,7 @@ export async function createAndWait(ctx: IExecuteFunctions, s: CreateAndWaitSett
 		// What n8n passes on if its wait ends by timeout (it runs no node code then).
 		ctx.getExecuteData().data = { main: [[], [{ json: timedOutJson(task, s.limitMinutes), pairedItem: { item: 0 } }]] };
 		ctx.setMetadata({ forwardAllOutputs: true });
+		setWaitingTask(ctx, task.taskId);
 		await ctx.putExecutionToWait(new Date(started + limitMs + graceMs(limitMs)));
 		const pollAfterMs = s.mode === 'callbackThenPoll' ? Math.min(limitMs, Math.round(s.pollAfterMinutes * 60_000)) : limitMs;
 		void runWatcher(
@@ -361,13 +391,19 @@ export async function createAndWait(ctx: IExecuteFunctions, s: CreateAndWaitSett
 				clock,
 				fetch: async () => await getTask(ctx, s.taskType, task.taskId),
 				resume: async (finished) => {
-					await ctx.helpers.httpRequest({
+					const res = (await ctx.helpers.httpRequest({
 						method: 'POST',
 						url: resumeUrl as string,
 						headers: { [WATCHER_HEADER]: '1' },
 						body: { task_id: finished.taskId, task_status: finished.klingStatus, watcher: true },
 						json: true,
-					});
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as { statusCode?: number };
+					const status = Number(res?.statusCode ?? 200);
+					if (status === 409) return 'alreadyResumed';
+					if (status >= 400) throw new Error(`n8n answered the resume request with HTTP ${status}`);
+					return 'resumed';
 				},
 				log: (message) => ctx.logger.warn(message),
 			},
@@ -440,6 +476,13 @@ export async function handleWaitWebhook(ctx: IWebhookFunctions, s: WaitWebhookSe
 	} catch (error) {
 		if (error instanceof KlingPayloadError) return reject(ctx, 400, error.reason, error.message);
 		return reject(ctx, 400, 'not_a_task', 'Body is not a Kling task');
+	}
+	// Bound to its task: a call for any other task (a late callback of an earlier wait in this
+	// execution) is acknowledged and ignored, and the execution keeps waiting.
+	const waitedFor = waitingTaskOf(ctx);
+	if (waitedFor !== undefined && task.taskId !== waitedFor) {
+		ctx.logger.warn(`Kling AI: a callback for task ${task.taskId} reached the resume URL of a wait for task ${waitedFor}; ignored`);
+		return { webhookResponse: { received: true, taskId: task.taskId, ignored: 'other_task', waiting: true } };
 	}
 	if (confirm) {
 		try {
