@@ -16,10 +16,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { KlingAi } from '../../nodes/KlingAi/KlingAi.node';
-import { KlingAiPollTrigger } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
+import { KlingAiPollTrigger, PollTriggerRunner } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
+import { emitterFor, resetEmitters } from '../../nodes/KlingAi/shared/exactlyOnce';
 import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
 import { resetLedgers } from '../../nodes/KlingAi/shared/ledger';
-import { executeContext, pollContext, simulatorCredentials, webhookContext } from '../helpers/n8n';
+import { executeContext, simulatorCredentials, triggerContext, webhookContext } from '../helpers/n8n';
 
 interface SimRequest {
 	method: string;
@@ -168,23 +169,33 @@ async function webhookPath(sim: Sim, n: number, confirmWithApi: boolean) {
 async function pollFallback(sim: Sim, n: number, taskTypes: string[] | undefined, pendingPolls: number) {
 	sim.reset();
 	resetLedgers();
+	resetEmitters();
 	const node = new KlingAiPollTrigger();
 	const parameters: IDataObject = taskTypes ? { taskTypes } : {};
-	let staticData: IDataObject = {};
+	// Activated once, as n8n does for a trigger() node; each poll is one cron tick.
+	let onTick: (() => void) | undefined;
+	const emitted: string[] = [];
+	const workflowId = `wf-bench-poll-${n}-${taskTypes ? 'one' : 'all'}`;
+	const { ctx } = triggerContext(
+		{ nodeType: node, parameters, credentials: simulatorCredentials(sim.url), workflowId },
+		{
+			emit: (data) => emitted.push(...data.flat().map((e) => String(e.json.taskId))),
+			registerCron: (_cron, tick) => (onTick = tick),
+		},
+	);
+	let activating = true;
 	const poll = async () => {
-		const { ctx, workflow } = pollContext({
-			nodeType: node,
-			parameters,
-			credentials: simulatorCredentials(sim.url),
-			staticData: JSON.parse(JSON.stringify(staticData)) as IDataObject,
-			workflowId: `wf-bench-poll-${n}-${taskTypes ? 'one' : 'all'}`,
-		});
 		const before = sim.requests.length;
-		const out = await node.poll.call(ctx);
-		staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		const emittedBefore = emitted.length;
+		if (activating) {
+			await node.trigger.call(ctx);
+			activating = false;
+		} else {
+			onTick!();
+			await (emitterFor(workflowId) as PollTriggerRunner).running;
+		}
 		const calls = classify(sim.requests.slice(before));
-		const emitted = (out ?? []).flat().map((e) => String(e.json.taskId));
-		return { calls: calls.list + calls.getById + calls.getByExternalId, list: calls.list, emitted };
+		return { calls: calls.list + calls.getById + calls.getByExternalId, list: calls.list, emitted: emitted.slice(emittedBefore) };
 	};
 	const activation = await poll();
 	const tasks = Array.from({ length: n }, () => sim.insertTask('textToVideo', { task_status: 'processing' }));

@@ -65,6 +65,9 @@ export interface ContextSetup {
 	workflowId?: string;
 	staticData?: IDataObject;
 	nodeName?: string;
+	nodeId?: string;
+	/** Which run of the node this is in its execution (a loop runs a node several times). */
+	runIndex?: number;
 	webhookId?: string;
 	executionId?: string;
 	webhookWaitingBaseUrl?: string;
@@ -73,7 +76,7 @@ export interface ContextSetup {
 export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: INode; additionalData: IWorkflowExecuteAdditionalData } {
 	const typeName = setup.typeName ?? `test.${setup.nodeType.description.name}`;
 	const node: INode = {
-		id: 'node-under-test',
+		id: setup.nodeId ?? 'node-under-test',
 		name: setup.nodeName ?? setup.nodeType.description.displayName,
 		type: typeName,
 		typeVersion: 1,
@@ -140,7 +143,7 @@ export function executeContext(
 		additionalData,
 		mode,
 		runExecutionData,
-		0,
+		setup.runIndex ?? 0,
 		items,
 		{ main: [items] },
 		{ node, data: { main: [items] }, source: null },
@@ -201,7 +204,7 @@ export interface CapturedResponse {
 }
 
 /** A WebhookContext over a fake express request/response (what n8n's webhook server hands the node). */
-export function webhookContext(setup: ContextSetup, request: FakeRequest, mode: WorkflowExecuteMode = 'webhook') {
+export function webhookContext(setup: ContextSetup, request: FakeRequest, mode: WorkflowExecuteMode = 'webhook', runExecutionData: IRunExecutionData | null = null) {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const captured: CapturedResponse = { statusCode: 200, body: undefined, ended: false };
 	const res = {
@@ -232,6 +235,7 @@ export function webhookContext(setup: ContextSetup, request: FakeRequest, mode: 
 	additionalData.httpRequest = req as never;
 	additionalData.httpResponse = res as never;
 	const webhookData = { httpMethod: 'POST', node: node.name, path: 'webhook', webhookDescription: { name: 'default', httpMethod: 'POST', path: 'webhook' }, workflowId: workflow.id } as unknown as IWebhookData;
-	const ctx = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
+	// runExecutionData: the waiting execution's data, which n8n loads for a call to its resume URL.
+	const ctx = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], runExecutionData);
 	return { ctx, workflow, response: captured };
 }

@@ -207,6 +207,16 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		expect(String(a.external_task_id)).toMatch(/^n8n-[0-9a-f]{24}$/);
 	});
 
+	it('the generated external_task_id differs between runs of the node in one execution (a loop), so a later run never gets the earlier task back', async () => {
+		const op = findCreateOperation('video', 'textToVideo')!;
+		const params = baseParameters(op);
+		const run = async (runIndex: number) =>
+			await buildCreateBody(executeContext({ nodeType: node, parameters: params, credentials: creds, runIndex }, [{ json: {} }]), 0, op);
+		const [first, again, second] = [await run(0), await run(0), await run(1)];
+		expect(first.external_task_id).toBe(again.external_task_id);
+		expect(first.external_task_id).not.toBe(second.external_task_id);
+	});
+
 	it('tasks the node waits for get the n8n-wait- prefix, which the Poll Trigger skips by default', async () => {
 		const op = findCreateOperation('video', 'textToVideo')!;
 		const waited = await bodyFor({ ...baseParameters(op), waitForCompletion: 'poll' });

@@ -38,6 +38,8 @@ class FakeWaitingWebhooks {
 	readonly calls: Array<{ executionId: string; headers: IncomingHttpHeaders; body: IDataObject; result?: IWebhookResponseData; response: CapturedResponse; status: number }> = [];
 	readonly resumed = new Set<string>();
 	readonly setups = new Map<string, ContextSetup>();
+	/** The waiting execution's run data (n8n loads it from the DB when its resume URL is called). */
+	readonly waitingData = new Map<string, IRunExecutionData>();
 
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
@@ -63,7 +65,7 @@ class FakeWaitingWebhooks {
 		}
 		const query = Object.fromEntries(new URL(url, 'http://x').searchParams.entries());
 		const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
-		const { ctx, response } = webhookContext(setup, { body, rawBody: raw, headers: flat, query });
+		const { ctx, response } = webhookContext(setup, { body, rawBody: raw, headers: flat, query }, 'webhook', this.waitingData.get(executionId) ?? null);
 		const result = await node.webhook!.call(ctx);
 		if (result.workflowData) this.resumed.add(executionId);
 		const status = response.ended ? response.statusCode : 200;
@@ -117,6 +119,8 @@ function runtime(ctx: unknown) {
 async function executeWith(setup: ContextSetup, items: Array<{ json: IDataObject }> = [{ json: {} }], abortSignal?: AbortSignal) {
 	const ctx = executeContext(setup, items as INodeExecutionData[], 'trigger', abortSignal);
 	const output = await node.execute.call(ctx);
+	// What n8n saves with the waiting execution (custom data included), for the resume webhook.
+	fake.waitingData.set(setup.executionId!, JSON.parse(JSON.stringify(runtime(ctx))) as IRunExecutionData);
 	return { ctx, output };
 }
 
@@ -169,6 +173,37 @@ describe('Callback (one item): the execution waits on its resume URL', () => {
 		expect(final.response.body).toMatchObject({ resumed: true });
 		expect(final.result!.noWebhookResponse).toBe(true);
 		expect(activeWatchers()).toBe(0);
+	});
+
+	it('two waits in one execution: a late callback of the first task reaching the shared resume URL is ignored; the second resumes only with its own task', async () => {
+		sim = await startSimulator({ autoAdvance: false, callbacks: { progress: false } });
+		const setup = setupFor({ waitForCompletion: 'callback' });
+		const resumeUrl = `${fake.url}/webhook-waiting/${setup.executionId}`;
+		const first = await executeWith(setup);
+		const firstId = String((first.ctx.getExecuteData().data.main[1] as INodeExecutionData[])[0].json.taskId);
+		expect(first.ctx.customData.get('kling_waiting_task')).toBe(firstId);
+		sim.advance(firstId, 'succeed');
+		await sim.waitFor(() => fake.resumed.has(setup.executionId!), 5000);
+
+		// The execution goes on to a second Kling AI node that waits (same execution, same resume URL).
+		const secondNode: ContextSetup = { ...setup, nodeName: 'Kling AI (second)', nodeId: 'second-kling-node' };
+		fake.setups.set(setup.executionId!, secondNode);
+		fake.resumed.delete(setup.executionId!);
+		const second = await executeWith(secondNode);
+		const secondId = String((second.ctx.getExecuteData().data.main[1] as INodeExecutionData[])[0].json.taskId);
+		expect(secondId).not.toBe(firstId);
+		const callsBefore = fake.callsFor(setup.executionId!).length;
+
+		// Kling repeats the first task's final callback late.
+		const late = await fetch(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.tasks().find((t) => t.task_id === firstId)) });
+		expect(late.status).toBe(200);
+		expect(await late.json()).toMatchObject({ received: true, taskId: firstId, ignored: 'other_task', waiting: true });
+		expect(fake.resumed.has(setup.executionId!)).toBe(false);
+
+		sim.advance(secondId, 'succeed');
+		await sim.waitFor(() => fake.resumed.has(setup.executionId!), 5000);
+		const resumedWith = fake.callsFor(setup.executionId!).slice(callsBefore).find((c) => c.result?.workflowData)!;
+		expect(resumedWith.result!.workflowData![0].map((e) => e.json.taskId)).toEqual([secondId]);
 	});
 
 	it('a failed task resumes it on Failed; results are downloaded (streamed) when asked to', async () => {

@@ -98,8 +98,11 @@ export function readExternalTaskId(ctx: IExecuteFunctions, i: number, op: Create
 		return own;
 	}
 	const waited = ctx.getNodeParameter('waitForCompletion', i, 'dontWait') !== 'dontWait';
+	// The run index keeps a node that runs several times in one execution (a loop) from reusing the id of
+	// its earlier run, which Kling would answer with that earlier task.
+	const runIndex = ctx.getWorkflowDataProxy(i).$runIndex as number | undefined;
 	return generateExternalTaskId(
-		[ctx.getWorkflow().id, ctx.getExecutionId(), ctx.getNode().id, i, op.value],
+		[ctx.getWorkflow().id, ctx.getExecutionId(), ctx.getNode().id, i, op.value, ...(runIndex ? [runIndex] : [])],
 		waited ? WAITED_ID_PREFIX : GENERATED_ID_PREFIX,
 	);
 }
