@@ -89,8 +89,16 @@ class FakeDb {
  * emit and cron registration are modelled by FakeDb and a tick the test fires. `restart()` drops the
  * process (in-process ledgers and emitters) and activates again from what the DB holds.
  */
+const OPEN = new Set<{ close(): Promise<void> }>();
+afterEach(async () => {
+	for (const h of OPEN) await h.close();
+	OPEN.clear();
+});
+
 class Harness {
 	db = new FakeDb();
+	private emittedMark = 0;
+	private refusedMark = 0;
 	parameters: IDataObject;
 	budgetMs?: number;
 	workflowId = 'wf-poll';
@@ -124,19 +132,33 @@ class Harness {
 			},
 		);
 		holder.staticData = workflow.staticData as IDataObject;
+		const nodeData = this.db.staticData['node:Kling AI Poll Trigger'] as IDataObject | undefined;
+		const delayedFirstPoll = !!nodeData?.[CURSOR_KEY] || !!(this.parameters.options as IDataObject | undefined)?.catchUpHours;
 		const response = await node.trigger.call(ctx);
+		OPEN.add(this);
 		// n8n saves static data when activation ends.
 		this.db.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 		const runner = emitterFor(this.workflowId) as PollTriggerRunner;
 		expect(runner).toBeInstanceOf(PollTriggerRunner);
 		this.active = { runner, onTick: onTick!, close: response.closeFunction, workflowStaticData: workflow.staticData as IDataObject };
+		if (delayedFirstPoll) {
+			// With a stored cursor the first poll starts just after activation: let it finish first.
+			const until = Date.now() + 5_000;
+			while (!runner.running && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+			await runner.running;
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.active?.close?.();
+		await this.active?.runner.running;
+		this.active = undefined;
 	}
 
 	async restart(): Promise<void> {
 		this.db.crashed = false;
 		this.db.crashAfterSave = false;
-		await this.active?.close?.();
-		this.active = undefined;
+		await this.close();
 		resetLedgers();
 		resetEmitters();
 		await this.activate();
@@ -144,17 +166,21 @@ class Harness {
 
 	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollRun> {
 		if (mode === 'manual') return await this.manual();
+		// Emissions count from the end of the previous poll(): a first poll right after a restart's
+		// activation belongs to this one. List calls count for this tick only.
+		const executionsBefore = this.emittedMark;
+		const refusedBefore = this.refusedMark;
 		// Activation scans once when no cursor is stored yet (so the starting cursor is saved).
 		if (!this.active) await this.activate();
 		const before = sim.requests.length;
-		const executionsBefore = this.db.executions.length;
-		const refusedBefore = this.db.refused.length;
 		const { runner, onTick } = this.active!;
 		if (this.budgetMs !== undefined) runner.budgetMs = this.budgetMs;
 		onTick();
 		await runner.running;
 		const listCalls = sim.requests.slice(before).filter((r) => r.method === 'GET' && r.query.pageNum !== undefined).length;
 		const emitted = this.db.executions.slice(executionsBefore);
+		this.emittedMark = this.db.executions.length;
+		this.refusedMark = this.db.refused.length;
 		const out: INodeExecutionData[][] | null = emitted.length
 			? [emitted.flatMap((e) => e.data[0] ?? []), emitted.flatMap((e) => e.data[1] ?? [])]
 			: null;
@@ -342,8 +368,13 @@ describe('Kling AI Poll Trigger (real n8n TriggerContext + simulator)', () => {
 		expect(h.db.executions[0].data[0][0].json).toMatchObject({ taskId: viaCallback.task_id, status: 'succeeded', taskType: 'textToVideo' });
 
 		const run = await h.poll();
-		expect(run.succeeded).toEqual([viaPoll.task_id]);
+		// (poll() reports everything emitted since the last poll: the handed-over task, then viaPoll.)
+		expect(run.succeeded).toEqual([viaCallback.task_id, viaPoll.task_id]);
 		expect(run.refused).toEqual([]);
+		expect(h.db.executions.map((e) => e.key)).toEqual([
+			`kling:v1:wf-poll:${viaCallback.task_id}:succeeded`,
+			`kling:v1:wf-poll:${viaPoll.task_id}:succeeded`,
+		]);
 
 		// A repeated or late callback starts nothing.
 		await callback(h, viaPoll.task_id);
@@ -569,6 +600,7 @@ describe('Kling AI Poll Trigger: list calls per poll (cost figure for BENCHMARKS
 		const expected = Math.max(1, Math.ceil(n / MAX_PAGE_SIZE));
 		expect(steady.listCalls).toBe(expected);
 		h.parameters = {};
+		await h.restart();
 		const allTypes = await h.poll();
 		rows.push(
 			`N=${n}: ${steady.listCalls} list call(s)/poll for one type, ${allTypes.listCalls} with all ${TASK_TYPES.length} types; one GET per task would be ${n}/poll`,
