@@ -354,7 +354,7 @@ export class PollTriggerRunner implements TaskEmitter {
 			entry = await toEntry(this.ctx, item, this.settings);
 		} catch (error) {
 			this.ledger.release(item.taskId, previous);
-			throw error;
+			throw new NodeOperationError(this.ctx.getNode(), error as Error);
 		}
 		const outputs: INodeExecutionData[][] = [[], []];
 		outputs[outputIndexOf(item.status)].push(entry);

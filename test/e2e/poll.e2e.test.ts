@@ -8,15 +8,13 @@
  * exactly once across trigger and poll, on the right output.
  * Scenario 8: tasks are running while n8n restarts (graceful stop, 6 s down, start on the same DB). Callbacks sent
  * during the downtime fail (the simulator records them as not delivered); after the restart the poll trigger
- * recovers those tasks; tasks whose callback arrived before the restart are not emitted again (the exactly-once
- * ledger is persisted in workflow static data and reloaded by the new process), nor are scenario 5's tasks.
+ * recovers those tasks; tasks whose callback arrived before the restart are not emitted again (every execution
+ * carries n8n's de-duplication key, which refuses the re-scan), nor are scenario 5's tasks.
  *
- * Wait times. n8n 2.40.7 refuses poll intervals under one minute ("The polling interval is too short": n8n-workflow
- * `isSubMinuteCron` rejects any 6-field cron whose seconds field is not a single number), so Poll Times is "Every
- * Minute" (n8n picks a random second). Scenario 5 waits for the first poll after the last task finished (≤ 60 s), then
- * settles 3 s. Scenario 8's recovery needs no cron poll: n8n runs every poll trigger once when it activates the
- * workflow at startup; the test still waits for one cron poll after everything finished (≤ 60 s) to prove nothing is
- * emitted twice. Expect about 2-3 minutes for the file after n8n is ready.
+ * In this single-process n8n the Kling AI Trigger hands every terminal callback to the Poll Trigger of its workflow,
+ * so executions come out of the Poll Trigger's outputs (`poll-*` labels) whichever path found the task.
+ * Wait times: Poll Every 15 seconds (a trigger() node, so n8n's one-minute minimum for poll() nodes does not apply).
+ * After a restart the first poll runs right after activation.
  */
 import { startSimulator } from '../simulator';
 import * as harness from './harness/n8n';
@@ -185,7 +183,9 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		const aIds = await createMany(['restart-A0: a fox', 'restart-A1: a heron', 'sim:fail restart-A2: a storm'], 3);
 		const batchA = aIds.map((taskId, i) => ({ taskId, fail: i === 2 }));
 		await harness.waitUntil(() => aIds.every((id) => deliveriesOf(id).length > 0), { timeoutMs: 30_000, message: 'batch A not delivered by callback' });
-		for (const id of aIds) expect(deliveriesOf(id)[0][0].startsWith('callback-')).toBe(true);
+		// The callbacks reached the Kling AI Trigger in the Poll Trigger's process: it handed them over, so each
+		// execution was started by the Poll Trigger under n8n's de-duplication key.
+		for (const id of aIds) expect(deliveriesOf(id)[0][0].startsWith('poll-')).toBe(true);
 
 		// B (finish during the downtime) and C (finish after the restart): held by the simulator until advanced.
 		sim.setOptions({ autoAdvance: false });
@@ -205,10 +205,10 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 			message: 'processing callbacks not delivered',
 		});
 
-		// What survives the restart: the ledger in workflow static data knows batch A (written by the trigger's executions).
-		const ledgerBefore = n8n.staticData(WF.both)?.global?.klingAiLedger?.tasks ?? {};
-		for (const id of aIds) expect(ledgerBefore[id]).toBeDefined();
-		harness.progress(`scenario 8: static data ledger before the restart holds ${Object.keys(ledgerBefore).length} tasks`);
+		// What survives the restart: the executions' de-duplication keys in n8n's database.
+		const keysBefore = n8n.executionKeys(WF.both).map((e) => e.deduplicationKey);
+		for (const [i, id] of aIds.entries()) expect(keysBefore).toContain(`kling:v1:${WF.both}:${id}:${i === 2 ? 'failed' : 'succeeded'}`);
+		harness.progress(`scenario 8: ${keysBefore.length} keyed executions before the restart`);
 
 		// Restart; while n8n is down, batch B finishes and its callbacks fail.
 		const restartStarted = Date.now();
@@ -256,8 +256,10 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		expectExactlyOnce([...batchA, ...batchB, ...batchC], 'scenario 8 deliveries (A before, B during, C after the restart)');
 		expectExactlyOnce(scenario5, 'scenario 5 tasks after the restart');
 		expect(n8n.executions(WF.both).every((e) => e.status === 'success')).toBe(true);
-		const ledgerAfter = n8n.staticData(WF.both)?.global?.klingAiLedger?.tasks ?? {};
-		for (const id of [...aIds, ...bIds, ...cIds]) expect(ledgerAfter[id]).toBeDefined();
+		// One execution per task state, each under its key (the re-scan after the restart was refused by the key).
+		const keysAfter = n8n.executionKeys(WF.both).map((e) => e.deduplicationKey);
+		expect(keysAfter.every((k) => typeof k === 'string' && k.startsWith(`kling:v1:${WF.both}:`))).toBe(true);
+		expect(new Set(keysAfter).size).toBe(keysAfter.length);
 		expect(n8n.log()).not.toContain(KEYS.secretKey);
 	});
 });

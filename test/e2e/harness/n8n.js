@@ -625,10 +625,10 @@ async function rawRest(inst, method, urlPath, body) {
  * Stop n8n: SIGTERM to its process group (n8n + task runner), SIGKILL after `graceMs`. A restart waits for the
  * graceful shutdown (as a service manager would); the final teardown does not need to.
  */
-async function stopN8n(inst, { keep = false, quiet = false, graceMs = 5_000 } = {}) {
+async function stopN8n(inst, { keep = false, quiet = false, graceMs = 5_000, signal = 'SIGTERM' } = {}) {
 	if (inst.pid && live.has(inst)) {
 		const started = Date.now();
-		killGroup(inst.pid, 'SIGTERM');
+		killGroup(inst.pid, signal);
 		try {
 			await waitUntil(() => inst.exited || !killGroup(inst.pid, 0), { timeoutMs: graceMs, intervalMs: 100 });
 		} catch {
@@ -715,6 +715,11 @@ function decorate(inst) {
 			const where = workflowId ? ` where workflowId = '${String(workflowId).replace(/'/g, "''")}'` : '';
 			return sqlite(`select ${EXECUTION_COLUMNS} from execution_entity${where} order by id`);
 		},
+		/** The execution de-duplication keys of a workflow's executions (n8n >= 2.40; null where none). */
+		/** @param {string} workflowId @returns {Array<{ id: number, status: string, mode: string, deduplicationKey: string | null }>} */
+		executionKeys(workflowId) {
+			return sqlite(`select id, status, mode, deduplicationKey from execution_entity where workflowId = '${String(workflowId).replace(/'/g, "''")}' order by id`);
+		},
 		/** Decoded execution data (IRunExecutionData) of one execution. */
 		/** @param {number | string} executionId @returns {any} */
 		executionData(executionId) {
@@ -751,9 +756,10 @@ function decorate(inst) {
 		 * Stop n8n (SIGTERM to its group, as a service manager would) and start it again on the same user folder,
 		 * database and port; waits for health and activation again and logs back in.
 		 */
-		async restart(/** @type {{ downtimeMs?: number }} */ { downtimeMs = 0 } = {}) {
+		async restart(/** @type {{ downtimeMs?: number, kill?: boolean }} */ { downtimeMs = 0, kill = false } = {}) {
 			const reactivated = reactivatedOnRestart(inst);
-			await stopN8n(inst, { keep: true, quiet: true, graceMs: 40_000 });
+			// kill: SIGKILL at once (a crash), no graceful shutdown.
+			await stopN8n(inst, { keep: true, quiet: true, graceMs: kill ? 0 : 40_000, signal: kill ? 'SIGKILL' : 'SIGTERM' });
 			if (downtimeMs) await sleep(downtimeMs);
 			await launch(inst, reactivated);
 			inst.cookie = undefined;
