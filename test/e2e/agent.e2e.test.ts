@@ -12,7 +12,9 @@
  * - a succeeded task's video URL reaches the model's second request (branch "ok", Wait for Completion = Callback);
  * - a failed task's reason (Kling's task_status_msg) reaches it (branch "fail", Callback, Then Poll);
  * - with a callback wait mode the Webhook caller gets HTTP 200 and the agent's answer — no paused execution, no
- *   "No item to return was found" — and the execution ends `success`.
+ *   "No item to return was found" — and the execution ends `success`;
+ * - a value the node refuses (a prompt over 2500 characters) reaches the model as the error naming the field, and
+ *   no Kling task is created.
  * Also checked: the model was offered our tool description (what it creates, how long, credits) and a `prompt` field.
  * Cost: one n8n start (≈30-60 s on this machine) plus ≈5 s per branch.
  */
@@ -33,6 +35,8 @@ const TOOL_TYPE = `${harness.PACKAGE_NAME}.klingAiTool`;
 const BRANCHES = {
 	ok: { wait: 'callback', prompt: 'a red fox running through fresh snow' },
 	fail: { wait: 'callbackThenPoll', prompt: 'sim:fail a fox the risk control rejects' },
+	// Over Kling's 2500 characters: refused before any request; n8n hands the error to the agent.
+	bad: { wait: 'poll', prompt: `too long ${'x'.repeat(2600)}` },
 } as const;
 type Branch = keyof typeof BRANCHES;
 
@@ -174,7 +178,14 @@ describe('real n8n: AI Agent + OpenAI Chat Model + Kling AI Tool', () => {
 		await sim?.close();
 	});
 
-	const call = async (key: Branch) => await n8n.webhook(`e2e-agent-${key}`, { prompt: BRANCHES[key].prompt });
+	/** Status of each branch's execution the moment its Webhook caller got the answer. */
+	const statusAtAnswer: Partial<Record<Branch, string>> = {};
+	const call = async (key: Branch) => {
+		const before = n8n.executions(WF).length;
+		const res = await n8n.webhook(`e2e-agent-${key}`, { prompt: BRANCHES[key].prompt });
+		statusAtAnswer[key] = n8n.executions(WF)[before]?.status;
+		return res;
+	};
 
 	test('n8n registered the generated tool type of our node', async () => {
 		const { nodes } = await n8n.registeredTypes();
@@ -233,9 +244,24 @@ describe('real n8n: AI Agent + OpenAI Chat Model + Kling AI Tool', () => {
 		expect(String(res.json?.output)).toContain(reason);
 	});
 
-	test('no execution was put to wait: both ended success', async () => {
-		const rows = (await n8n.waitForExecutions(WF, 2)) as Array<{ status: string; waitTill: string | null }>;
-		expect(rows.map((r) => r.status)).toEqual(['success', 'success']);
+	test('a refused input: the model reads the error naming the field; no Kling request', async () => {
+		const tasksBefore = sim.tasks().length;
+		const res = await call('bad');
+		expect(res.status).toBe(200);
+		const conversation = openAi.conversation(BRANCHES.bad.prompt);
+		expect(conversation).toHaveLength(2);
+		const content = textOf(conversation[1].messages.find((m) => m.role === 'tool')?.content);
+		expect(content).toMatch(/"Prompt\\?" is too long: 2609 characters, Kling accepts at most 2500/);
+		expect(sim.tasks()).toHaveLength(tasksBefore);
+	});
+
+	test('no execution was put to wait: none was waiting when the caller got its answer, both ended success; Kling had no URL to call back', async () => {
+		// (n8n may still be saving the row when the response leaves; a paused agent's row would say 'waiting'.)
+		for (const key of ['ok', 'fail'] as const) expect(['success', 'running']).toContain(statusAtAnswer[key]);
+		const rows = (await n8n.waitForExecutions(WF, 3)) as Array<{ status: string; waitTill: string | null }>;
+		expect(rows).toHaveLength(3);
+		expect(rows.slice(0, 2).map((r) => r.status)).toEqual(['success', 'success']);
 		expect(rows.every((r) => !r.waitTill)).toBe(true);
+		expect(sim.callbacks).toHaveLength(0);
 	});
 });
