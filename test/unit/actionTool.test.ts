@@ -180,6 +180,25 @@ describe('the compact shape (pure)', () => {
 		});
 		expect(toolResultJson({ ...task, status: 'processing', statusMessage: '', waitTimedOut: true, error: 'did not finish' })).toMatchObject({ outcome: 'timedOut', taskId: task.taskId });
 		expect(compactForTool({ packs: 1, raw: { a: 1 } })).toEqual({ packs: 1 });
+		const video = { id: 'v1', url: 'https://cdn.example/v1.mp4', watermarkUrl: null, durationSeconds: 5.1 };
+		const succeeded = { ...task, status: 'succeeded', klingStatus: 'succeed', statusMessage: '', videos: [video], unitsDeducted: 2, resultsExpireAt: '2027-01-01T00:00:00.000Z' };
+		expect(toolResultJson(succeeded)).toEqual({
+			outcome: 'succeeded',
+			message: expect.stringContaining('succeeded with 1 video'),
+			taskId: task.taskId,
+			status: 'succeeded',
+			taskType: 'textToVideo',
+			videos: [{ url: video.url, durationSeconds: 5.1 }],
+			unitsDeducted: 2,
+			resultsExpireAt: '2027-01-01T00:00:00.000Z',
+		});
+		// Download Results failed after success: still the URLs, and a message that says the task itself succeeded.
+		expect(compactForTool({ ...succeeded, downloadFailed: true, error: 'socket hang up' })).toMatchObject({
+			outcome: 'error',
+			message: expect.stringContaining('succeeded, but downloading its results failed: socket hang up'),
+			videos: [{ url: video.url }],
+			downloadFailed: true,
+		});
 	});
 });
 

@@ -37,7 +37,7 @@ const RETURNS =
 
 function timingOf(op: CreateOperation): string {
 	return op.resource === 'video'
-		? 'Video tasks usually take 1-10 minutes (some longer); the tool answers when the task finished or its time limit passed.'
+		? 'Video tasks usually take a few minutes (some more than ten); the tool answers when the task finished or its time limit passed.'
 		: 'Image tasks usually take well under a minute; the tool answers when the task finished or its time limit passed.';
 }
 

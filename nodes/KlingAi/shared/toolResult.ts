@@ -51,7 +51,9 @@ function messageOf(outcome: ToolOutcome, json: IDataObject): string {
 		case 'running':
 			return `${id} was accepted and is ${String(json.status)}; this call did not wait for it. ${CHECK_LATER}`;
 		case 'error':
-			return `${id} could not be completed: ${String(json.error)}`;
+			return json.downloadFailed === true
+				? `${id} succeeded, but downloading its results failed: ${String(json.error)}. The result URLs below still work.`
+				: `${id} could not be completed: ${String(json.error)}`;
 	}
 }
 
@@ -68,7 +70,7 @@ export function toolResultJson(json: IDataObject, options: ToolResultOptions = {
 		if (json.videos?.length) out.videos = json.videos.map(videoOf);
 		if (json.images?.length) out.images = json.images.map(imageOf);
 		if (json.parentVideo) out.parentVideo = videoOf(json.parentVideo);
-		if (json.unitsDeducted !== null && json.unitsDeducted !== undefined) out.creditsUsed = json.unitsDeducted;
+		if (json.unitsDeducted !== null && json.unitsDeducted !== undefined) out.unitsDeducted = json.unitsDeducted;
 		if (outcome === 'succeeded' && json.resultsExpireAt) out.resultsExpireAt = json.resultsExpireAt;
 	}
 	if (outcome === 'error') {
