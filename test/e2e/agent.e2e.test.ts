@@ -15,10 +15,13 @@
  *   "No item to return was found" — and the execution ends `success`;
  * - a value the node refuses (a prompt over 2500 characters) reaches the model as the error naming the field, and
  *   no Kling task is created.
- * Also checked: the model was offered our tool description (what it creates, how long, credits) and a `prompt` field.
+ * Also checked: the model was offered our tool description (what it creates, how long, credits) and the fields the
+ * shipped example (examples/kling-ai-agent-tool.json, whose tool parameters every branch uses) exposes with `$fromAI()`.
  * Cost: one n8n start (≈30-60 s on this machine) plus ≈5 s per branch.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startSimulator } from '../simulator';
 import * as harness from './harness/n8n';
@@ -31,6 +34,12 @@ const KLING_CRED = { id: 'klingE2eCredAgent1', name: 'Kling simulator' };
 const OPENAI_CRED = { id: 'openAiE2eCredAgnt1', name: 'Fake OpenAI' };
 const WF = 'klingE2eAgent0001';
 const TOOL_TYPE = `${harness.PACKAGE_NAME}.klingAiTool`;
+/** The Kling AI Tool of the shipped example (its `$fromAI()` fields), run here with short waits. */
+const EXAMPLE_TOOL = (JSON.parse(fs.readFileSync(path.join(harness.REPO, 'examples', 'kling-ai-agent-tool.json'), 'utf8')) as { nodes: NodeJson[] }).nodes.find(
+	(n) => n.type === TOOL_TYPE,
+)!;
+/** What the fake model puts into tool arguments other than `prompt` (the user's message). */
+const MODEL_ARGS: Record<string, string> = { aspectRatio: '9:16' };
 
 const BRANCHES = {
 	ok: { wait: 'callback', prompt: 'a red fox running through fresh snow' },
@@ -44,6 +53,10 @@ type Branch = keyof typeof BRANCHES;
 
 type ChatMessage = { role: string; content?: unknown; tool_calls?: unknown[]; tool_call_id?: string };
 type ChatRequest = { model: string; messages: ChatMessage[]; tools?: Array<{ type: string; function: { name: string; description: string; parameters: { properties?: Record<string, unknown> } } }>; stream?: boolean };
+
+/** Tool arguments the fake model sends: every field of the offered schema. */
+const argsFor = (properties: Record<string, unknown> = {}, user: string) =>
+	Object.fromEntries(Object.keys(properties).map((key) => [key, key === 'prompt' ? user : (MODEL_ARGS[key] ?? 'x')]));
 
 const textOf = (content: unknown): string =>
 	typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (typeof p === 'string' ? p : String((p as { text?: string }).text ?? ''))).join('') : '';
@@ -62,11 +75,12 @@ async function startFakeOpenAi() {
 			requests.push(body);
 			const toolMessage = body.messages.find((m) => m.role === 'tool');
 			const user = body.messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
-			const toolName = body.tools?.[0]?.function.name;
+			const offered = body.tools?.[0]?.function;
+			const toolName = offered?.name;
 			const message: Record<string, unknown> = toolMessage
 				? { role: 'assistant', content: `The Kling tool answered: ${textOf(toolMessage.content)}` }
 				: toolName
-					? { role: 'assistant', content: null, tool_calls: [{ id: `call_${requests.length}`, type: 'function', function: { name: toolName, arguments: JSON.stringify({ prompt: user }) } }] }
+					? { role: 'assistant', content: null, tool_calls: [{ id: `call_${requests.length}`, type: 'function', function: { name: toolName, arguments: JSON.stringify(argsFor(offered?.parameters.properties, user)) } }] }
 					: { role: 'assistant', content: 'I was offered no tool.' };
 			const finish = message.tool_calls ? 'tool_calls' : 'stop';
 			const base = { id: `chatcmpl-${requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model };
@@ -131,11 +145,8 @@ function agentWorkflow(): Record<string, unknown> {
 			typeVersion: 1,
 			position: [400, y + 200],
 			parameters: {
-				resource: 'video',
-				operation: 'textToVideo',
-				prompt: "={{ $fromAI('prompt', 'What the video shows: subject, motion, scene, style', 'string') }}",
-				model: 'kling-v2-5-turbo',
-				aspectRatio: '16:9',
+				// The example's tool (prompt and aspect ratio from $fromAI()), with this branch's wait mode and short waits.
+				...(EXAMPLE_TOOL.parameters as Record<string, unknown>),
 				waitForCompletion: BRANCHES[key].wait,
 				waitTimeLimit: 1,
 				pollAfterMinutes: 0.01,
@@ -205,12 +216,13 @@ describe('real n8n: AI Agent + OpenAI Chat Model + Kling AI Tool', () => {
 		expect(offered?.description).toMatch(/^Generate a video from a text prompt with Kling AI/);
 		expect(offered?.description).toMatch(/credits/);
 		expect(offered?.description).toMatch(/minutes/);
-		expect(Object.keys(offered?.parameters.properties ?? {})).toEqual(['prompt']);
+		expect(Object.keys(offered?.parameters.properties ?? {}).sort()).toEqual(['aspectRatio', 'prompt']);
 
 		// The task the tool created: the model's prompt, no callback URL (a tool polls), succeeded.
 		const task = sim.tasks().find((t) => sim.task(String(t.task_id))?.body?.prompt === BRANCHES.ok.prompt);
 		expect(task).toBeDefined();
 		expect(sim.task(String(task!.task_id))?.callbackUrl ?? null).toBeNull();
+		expect(sim.task(String(task!.task_id))?.body).toMatchObject({ prompt: BRANCHES.ok.prompt, aspect_ratio: '9:16', model_name: 'kling-v2-5-turbo' });
 		const videoUrl = String(task!.task_result?.videos?.[0]?.url);
 		expect(videoUrl).toMatch(/^http/);
 
