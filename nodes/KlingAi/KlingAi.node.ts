@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 import { composeProperties } from './resources';
 import { executeKlingAi } from './resources/execute';
+import { isToolRun, toolDescriptionProperties, toolOutputProperties, toolOutputs } from './resources/tool';
 import { isWaiting, runCreateAndWait, waitProperties, waitWebhook } from './resources/wait';
 import { CREDENTIAL_NAME } from './shared/transport';
 import { WAIT_OUTPUTS_EXPRESSION, WAIT_WEBHOOKS } from './shared/wait';
@@ -31,13 +32,15 @@ export class KlingAi implements INodeType {
 		// Resume URL of "Wait for Completion: Callback" (restart webhook, never registered on activation).
 		webhooks: WAIT_WEBHOOKS,
 		waitingNodeTooltip: 'Waiting for Kling to report that the task finished (callback to this execution\'s resume URL)',
-		properties: composeProperties({ createCommon: waitProperties() }),
+		properties: [...toolDescriptionProperties(), ...composeProperties({ createCommon: waitProperties() }), ...toolOutputProperties()],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeKlingAi(this, async (ctx, op, itemCount) =>
+		const outputs = await executeKlingAi(this, async (ctx, op, itemCount) =>
 			isWaiting(ctx) ? await runCreateAndWait(ctx, op, itemCount) : undefined,
 		);
+		// An AI agent reads only a tool's first output: one compact result per task, whatever the outcome.
+		return isToolRun(this) ? toolOutputs(this, outputs) : outputs;
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -29,6 +29,10 @@ const BUILT_IN_TYPES = new Set([
 	'n8n-nodes-base.set',
 	'n8n-nodes-base.noOp',
 	'n8n-nodes-base.removeDuplicates',
+	// The AI Agent example (examples/kling-ai-agent-tool.json); n8n 2.40.7 ships these versions.
+	'@n8n/n8n-nodes-langchain.chatTrigger',
+	'@n8n/n8n-nodes-langchain.agent',
+	'@n8n/n8n-nodes-langchain.lmChatOpenAi',
 ]);
 
 interface ExampleNode {
@@ -49,12 +53,22 @@ interface Connection {
 interface ExampleWorkflow {
 	name: string;
 	nodes: ExampleNode[];
-	connections: Record<string, { main?: Connection[][] }>;
+	connections: Record<string, { main?: Connection[][]; ai_tool?: Connection[][]; ai_languageModel?: Connection[][] }>;
 	settings?: Record<string, unknown>;
+}
+
+/**
+ * What n8n 2.40.7's loader makes of a `usableAsTool` node (cli tool-generation/ai-tools.js convertNodeToAiTool):
+ * name + "Tool", no inputs, one ai_tool output. Our node declares its own `toolDescription`, so n8n adds none.
+ */
+function toolVariant(base: INodeTypeDescription): INodeTypeDescription {
+	if (!base.usableAsTool) throw new Error(`${base.name} is not usable as a tool`);
+	return { ...base, name: `${base.name}Tool`, displayName: `${base.displayName} Tool`, inputs: [], outputs: ['ai_tool' as never] };
 }
 
 function loadDescription(type: string): INodeTypeDescription {
 	const short = type.slice(PACKAGE_NAME.length + 1);
+	if (short.endsWith('Tool') && NODE_SOURCES[short.slice(0, -'Tool'.length)]) return toolVariant(loadDescription(type.slice(0, -'Tool'.length)));
 	const source = NODE_SOURCES[short];
 	if (!source) throw new Error(`no node source known for type ${type}`);
 	const file = path.join(REPO, source.file);
@@ -138,6 +152,8 @@ class ParameterChecker {
 	constructor(
 		private readonly node: ExampleNode,
 		private readonly properties: INodeProperties[],
+		/** n8n's `@tool` display option: true for the generated tool variant (type name ending in "Tool"). */
+		private readonly isTool = false,
 	) {}
 
 	/** The value n8n would use for a top-level parameter: the node's own value, else the default of the shown property. */
@@ -152,6 +168,7 @@ class ParameterChecker {
 	isShown(prop: INodeProperties, siblings: Record<string, unknown>, depth = 0): boolean {
 		const valueOf = (key: string): unknown => {
 			if (key === '@version') return this.node.typeVersion;
+			if (key === '@tool') return this.isTool;
 			if (key.startsWith('/')) return this.resolve(key.slice(1), depth);
 			if (siblings === this.node.parameters) return this.resolve(key, depth);
 			return siblings[key];
@@ -318,7 +335,7 @@ describe('example workflows (examples/*.json)', () => {
 				const versions = Array.isArray(description.version) ? description.version : [description.version];
 				expect(versions).toContain(node.typeVersion);
 				const properties = description.polling ? [...description.properties, POLL_TIMES] : description.properties;
-				problems.push(...new ParameterChecker(node, properties).checkAll());
+				problems.push(...new ParameterChecker(node, properties, description.name.endsWith('Tool')).checkAll());
 			}
 			expect(problems).toEqual([]);
 		});
@@ -396,6 +413,37 @@ describe('example workflows (examples/*.json)', () => {
 		for (const node of [trigger, poll]) {
 			expect(outputsOf(loadDescription(node.type), node.parameters).map((o) => o.displayName).slice(0, 2)).toEqual(['Succeeded', 'Failed']);
 		}
+	});
+});
+
+describe('the AI Agent example (examples/kling-ai-agent-tool.json)', () => {
+	const file = 'kling-ai-agent-tool.json';
+	const wf = load(file);
+	const tool = wf.nodes.find((n) => n.type === `${PACKAGE_NAME}.klingAiTool`)!;
+
+	test('the Kling AI Tool feeds an AI Agent on its ai_tool input; a chat model feeds the same agent', () => {
+		expect(exampleFiles).toContain(file);
+		expect(tool).toBeDefined();
+		const agent = wf.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.agent')!;
+		expect(wf.connections[tool.name]?.ai_tool).toEqual([[{ node: agent.name, type: 'ai_tool', index: 0 }]]);
+		const model = wf.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')!;
+		expect(wf.connections[model.name]?.ai_languageModel).toEqual([[{ node: agent.name, type: 'ai_languageModel', index: 0 }]]);
+		expect(outputsOf(loadDescription(tool.type), tool.parameters)).toHaveLength(1);
+	});
+
+	test('the model fills the prompt with $fromAI(); the tool waits by polling (a callback cannot pause an agent)', () => {
+		expect(String(tool.parameters.prompt)).toMatch(/^=\{\{ \$fromAI\('prompt', /);
+		expect(tool.parameters.waitForCompletion).toBe('poll');
+	});
+
+	test('tool-only parameters are shown for the tool variant and hidden for the plain node', () => {
+		const description = loadDescription(`${PACKAGE_NAME}.klingAiTool`);
+		const withDescription = { ...tool.parameters, toolDescription: 'Make videos', toolIncludeRaw: false };
+		expect(new ParameterChecker({ ...tool, parameters: withDescription }, description.properties, true).checkAll()).toEqual([]);
+		const plain = loadDescription(`${PACKAGE_NAME}.klingAi`);
+		expect(new ParameterChecker({ ...tool, type: `${PACKAGE_NAME}.klingAi`, parameters: withDescription }, plain.properties).checkAll().join('\n')).toMatch(
+			/"toolDescription" exists but is hidden/,
+		);
 	});
 });
 

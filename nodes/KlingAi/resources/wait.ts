@@ -6,6 +6,7 @@ import { buildCreateBody, sendCreate } from './create';
 import { checkOneOf, checkRange, fieldError, str } from './fields';
 import { CREATE_OPERATIONS, findCreateOperation, type CreateOperation } from './index';
 import { downloadProperties } from './task/taskOperations';
+import { isToolRun, toolWaitMode } from './tool';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 const WAITING: WaitMode[] = ['callback', 'poll', 'callbackThenPoll'];
@@ -113,12 +114,23 @@ export function isWaiting(ctx: IExecuteFunctions): boolean {
 	return str(ctx, 'waitForCompletion', 0, 'dontWait') !== 'dontWait';
 }
 
-/** Create with "Wait for Completion" set: [Succeeded, Failed] (or [[], []] while the execution waits). */
+/**
+ * Create with "Wait for Completion" set: [Succeeded, Failed] (or [[], []] while the execution waits).
+ * As an AI Agent tool a callback wait polls instead (bounded by the Time Limit): putting the
+ * execution to wait would pause the agent and leave its caller without an answer.
+ */
 export async function runCreateAndWait(ctx: IExecuteFunctions, op: CreateOperation, itemCount: number): Promise<INodeExecutionData[][]> {
 	const p = readWaitParams(ctx);
 	if (p.mode === 'dontWait') throw fieldError(ctx, 0, 'Wait for Completion', 'is "Don\'t Wait"');
+	const mode = isToolRun(ctx) ? toolWaitMode(p.mode) : p.mode;
+	if (mode !== p.mode) {
+		ctx.addExecutionHints?.({
+			message: `Run as an AI Agent tool, "Wait for Completion" polls Kling (at most ${p.limitMinutes} minutes) instead of waiting for a callback`,
+			location: 'outputPane',
+		});
+	}
 	return await createAndWait(ctx, {
-		mode: p.mode,
+		mode,
 		taskType: op.taskType,
 		itemCount,
 		limitMinutes: p.limitMinutes,
