@@ -11,6 +11,7 @@
  * task's final callback is posted again to the execution's (one) resume URL, as a late repeat from Kling would be.
  * The execution keeps waiting and resumes only with the second task.
  */
+import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { startSimulator } from '../simulator';
 import * as harness from './harness/n8n';
 import { connect, klingNode, recorderNode, webhookNode, workflow, type NodeJson } from './fixtures/build';
@@ -82,7 +83,9 @@ describe('real n8n (regular mode): a crash after the 200 loses nothing; waits re
 		// Three tasks that finish; the Poll Trigger must have seen them unfinished or not at all (both are covered).
 		const tasks = Array.from({ length: 3 }, () => sim.insertTask('textToVideo', { task_status: 'processing' }));
 		for (const t of tasks) sim.advance(t.task_id, 'succeed');
-		const triggerUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook?kling_type=textToVideo`;
+		// The URL the Kling AI node would have given Kling (Require URL Token is on in the fixture).
+		const token = urlTokenFromCredentials({ authType: 'accessKey', ...KEYS }) as string;
+		const triggerUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook?kling_type=textToVideo&kling_token=${encodeURIComponent(token)}`;
 		const post = (taskId: string) =>
 			fetch(triggerUrl, {
 				method: 'POST',
@@ -100,8 +103,8 @@ describe('real n8n (regular mode): a crash after the 200 loses nothing; waits re
 		const restart = n8n.restart({ kill: true });
 		const statuses = await Promise.all(answers);
 		harness.progress(`crash: first answer ${first}; answers ${statuses.join(', ')}; n8n killed`);
-		expect(first).toBe(200);
 		await restart;
+		expect(first).toBe(200);
 		const before = n8n.executionKeys(WF.both).length;
 		harness.progress(`crash: n8n back ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; ${before} execution(s) existed`);
 

@@ -636,6 +636,8 @@ async function stopN8n(inst, { keep = false, quiet = false, graceMs = 5_000, sig
 		}
 		if (!quiet) progress(`n8n stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		killGroup(inst.pid, 'SIGKILL');
+		// Wait for the exit event, so a restart never sees the old process's exit as the new one's.
+		await waitUntil(() => inst.exited, { timeoutMs: 10_000, intervalMs: 50 }).catch(() => undefined);
 		live.delete(inst);
 	}
 	if (inst.watchdogPid) killGroup(inst.watchdogPid, 'SIGKILL');
