@@ -780,4 +780,9 @@ module.exports = {
 	loadFixture,
 	startRecorder,
 	startN8n,
+	// Building blocks reused by the queue-mode rig (harness/queue.js).
+	sleep,
+	n8nEnv,
+	n8nCli,
+	killGroup,
 };
