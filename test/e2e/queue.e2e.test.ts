@@ -46,6 +46,7 @@ describe('real n8n in queue mode: main + 2 webhook processes + 2 workers on Post
 	}, 20 * 60_000);
 
 	afterAll(async () => {
+		if (rig) harness.progress(`queue rig resident memory (MB): ${JSON.stringify(rig.memoryMb())}`);
 		await rig?.stop();
 		await sim?.close();
 		harness.progress(`queue.e2e total ${((Date.now() - t0) / 1000).toFixed(1)} s (rig ready in ${((rig?.readyMs ?? 0) / 1000).toFixed(1)} s)`);

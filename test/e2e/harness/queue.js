@@ -239,6 +239,7 @@ async function startCluster(pg) {
 		version,
 		bin: pg.bin,
 		port,
+		pid: child.pid,
 		dir,
 		logFile,
 		exec,
@@ -366,7 +367,6 @@ async function startQueueRig(opts = {}) {
 	};
 	const rig = { dir, database, runtime, procs, pg, publish: [], stopped: false };
 	try {
-		pg.exec('postgres', `create database ${database}`);
 		redis = await startRedis(services.redis.bin, dir);
 		rig.redis = redis;
 		const names = ['main', ...Array.from({ length: webhookCount }, (_, i) => `webhook-${i + 1}`), ...Array.from({ length: workerCount }, (_, i) => `worker-${i + 1}`)];
@@ -415,6 +415,7 @@ async function startQueueRig(opts = {}) {
 		const main = procs.get('main');
 		progress(`queue rig ${dir}: db ${database} on Postgres ${pg.version} :${pg.port}, Redis ${services.redis.version.replace(/^Redis server /, '')} :${redis.port}; ${[...procs.values()].map((p) => `${p.name} :${p.kind === 'worker' ? `${p.healthPort} (health)` : p.port}`).join(', ')}`);
 
+		await timed(`database ${database}`, () => createDatabase(rig, main));
 		const where = { url: publicUrl, urls: rigUrls(procs), webhookUrl: (/** @type {string} */ p) => `${publicUrl}/webhook/${p}` };
 		const credentials = typeof opts.credentials === 'function' ? opts.credentials(where) : opts.credentials;
 		const workflows = (typeof opts.workflows === 'function' ? opts.workflows(where) : opts.workflows) ?? [];
@@ -461,7 +462,62 @@ async function importAndPublish(rig, main, { credentials, workflows = [], publis
 		fs.writeFileSync(file, JSON.stringify(workflows, null, 2));
 		await timed('import:workflow', async () => harness.n8nCli(main, ['import:workflow', `--input=${file}`], { expect: /Successfully imported|Imported/i }));
 	}
-	for (const id of publish ?? workflows.map((w) => w.id)) harness.n8nCli(main, ['publish:workflow', `--id=${id}`]);
+	publishWorkflows(rig, main, publish ?? workflows.map((w) => w.id));
+}
+
+/**
+ * Publish workflows. `n8n publish:workflow --id=…` (2.40.7, `WorkflowRepository.publishVersion` in @n8n/db 1.40.4) is
+ * exactly one UPDATE — `active = true, activeVersionId = versionId` after checking that the version is in
+ * workflow_history — but boots n8n for it (~5 s per workflow on this machine). The rig runs that same UPDATE (plus the
+ * `updatedAt` TypeORM sets) for all ids in one statement, and fails if a workflow or its history row is missing. n8n
+ * without `activeVersionId` (older lines) goes through the CLI.
+ */
+function publishWorkflows(rig, main, ids) {
+	if (!ids.length) return;
+	const hasColumn = rig.pg.query(rig.database, "select 1 from information_schema.columns where table_name = 'workflow_entity' and column_name = 'activeVersionId'").length === 1;
+	if (!hasColumn) {
+		const major = Number(rig.runtime.n8nVersion.split('.')[0]);
+		for (const id of ids) harness.n8nCli(main, major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+		return;
+	}
+	const out = rig.pg.exec(
+		rig.database,
+		`with u as (update workflow_entity w set active = true, "activeVersionId" = w."versionId", "updatedAt" = CURRENT_TIMESTAMP(3)
+		  where w.id in (${ids.map(sqlString).join(',')}) and not w."isArchived"
+		    and exists (select 1 from workflow_history h where h."workflowId" = w.id and h."versionId" = w."versionId") returning w.id)
+		 select coalesce(json_agg(u.id), '[]'::json) from u`,
+	);
+	const done = new Set(JSON.parse(out.trim()));
+	const missing = ids.filter((id) => !done.has(id));
+	if (missing.length) throw new Error(`could not publish ${missing.join(', ')}: not imported, archived, or no workflow_history row for its current version`);
+	progress(`published ${ids.join(', ')}`);
+}
+
+/**
+ * A fresh database for a rig, from a migrated template: every n8n CLI/process migrates an empty database first (~130
+ * migrations, ~8 s here). The first rig per n8n install and Postgres major migrates a scratch database with
+ * `n8n list:workflow`, dumps it (pg_dump, plain SQL) into `<n8nDir>/.kling-e2e-pg<major>-template.sql`; every rig then
+ * restores that dump into its own new database (like n8n.js's sqlite template).
+ */
+async function createDatabase(rig, main) {
+	const { pg, database } = rig;
+	const template = path.join(rig.runtime.n8nDir, `.kling-e2e-pg${pg.major}-template.sql`);
+	if (!fs.existsSync(template)) {
+		await timed('migrated Postgres template (n8n list:workflow + pg_dump, once per n8n install)', async () => {
+			const scratch = `${database}_migrate`;
+			pg.exec('postgres', `create database ${scratch}`);
+			try {
+				harness.n8nCli({ ...main, env: { ...main.env, DB_POSTGRESDB_DATABASE: scratch } }, ['list:workflow']);
+				const staging = `${template}.${process.pid}`;
+				run(path.join(pg.bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '--no-owner', '--no-privileges', '-f', staging, scratch]);
+				fs.renameSync(staging, template);
+			} finally {
+				pg.exec('postgres', `drop database if exists ${scratch} with (force)`);
+			}
+		});
+	}
+	pg.exec('postgres', `create database ${database}`);
+	run(path.join(pg.bin, 'psql'), ['-X', '-q', '-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-f', template], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Spawn one n8n process in its own process group, with a parent-death watchdog. Does not wait. */
@@ -761,6 +817,25 @@ function decorate(rig) {
 			if (!p.exited && alive(p.pid)) return;
 			launch(p);
 			await waitHealthy(p);
+		},
+		/**
+		 * Resident memory in MB per process group (n8n + its task runner), plus Redis and the whole Postgres cluster
+		 * (shared by the rigs of this jest process), from `ps`.
+		 * @returns {Record<string, number>}
+		 */
+		memoryMb() {
+			/** @type {Record<string, number>} */
+			const out = {};
+			const groups = [...[...rig.procs.values()].map((p) => [p.name, p.pid]), ['redis', rig.redis.entry.pid], ['postgres', rig.pg.pid]];
+			const table = spawnSync('ps', ['-e', '-o', 'pgid=,rss='], { encoding: 'utf8' })
+				.stdout.trim()
+				.split('\n')
+				.map((l) => l.trim().split(/\s+/).map(Number));
+			for (const [name, pid] of groups) {
+				if (!alive(pid)) continue;
+				out[name] = Math.round(table.filter(([pgid]) => pgid === pid).reduce((sum, [, rss]) => sum + rss, 0) / 1024);
+			}
+			return out;
 		},
 		/** Stop everything (n8n processes, Redis; drop the database; the Postgres cluster when no rig uses it). */
 		stop: (/** @type {{ keep?: boolean }} */ options = {}) => stopRig(rig, options),
