@@ -129,4 +129,19 @@ describe('real n8n in queue mode: main + 2 webhook processes + 2 workers on Post
 		expect(rig.executions({ workflowId: WF.webhook, withData: false }).filter((e) => e.status !== 'success')).toEqual([]);
 		expect(rig.logsMatching(/Unrecognized node type/)).toEqual([]);
 	});
+
+	it('survives kill -9 of a worker (the other runs the jobs) and a restart of the main (re-activates, serves again)', async () => {
+		await rig.kill9('worker-1');
+		const whileDown = await Promise.all([post('webhook-2'), post('webhook-1')]);
+		for (const [, row] of await executionsFor(whileDown)) {
+			expect({ status: row.status, worker: await harness.waitUntil(() => rig.workerOf(row.id), { timeoutMs: 10_000, message: `no worker started execution ${row.id}` }) }).toEqual({ status: 'success', worker: 'worker-2' });
+		}
+		await rig.restart('worker-1');
+		// The main re-activates the workflows with in-memory triggers (the poll trigger) after a restart; restart() waits.
+		await rig.restart('main');
+		const after = await Promise.all([post('main'), post('webhook-2')]);
+		for (const [marker, row] of await executionsFor(after)) expect({ marker, status: row.status }).toEqual({ marker, status: 'success' });
+		expect(rig.processes.filter((name) => !rig.process(name).alive)).toEqual([]);
+		expect(rig.logsMatching(/Unrecognized node type/)).toEqual([]);
+	});
 });
