@@ -21,29 +21,9 @@ const { progress, timed, waitUntil, sleep, freePort, killGroup } = harness;
 
 // ------------------------------------------------------------------ cleanup discipline ---------------------------------
 
-/** Everything this module started that must die with the jest process: { pid (group leader), watchdogPid, onExit? }. */
-const live = new Set();
-function onExit() {
-	for (const entry of live) {
-		if (entry.onExit) entry.onExit();
-		else killGroup(entry.pid, 'SIGKILL');
-		if (entry.watchdogPid) killGroup(entry.watchdogPid, 'SIGKILL');
-	}
-}
-function onSignal(signal) {
-	onExit();
-	process.off('SIGINT', onSignal);
-	process.off('SIGTERM', onSignal);
-	if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-let handlersInstalled = false;
-function installExitHandlers() {
-	if (handlersInstalled) return;
-	handlersInstalled = true;
-	process.on('exit', onExit);
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-}
+// Cleanup discipline as in n8n.js (its exit/signal handlers): every process group this module starts is tracked there
+// until it is stopped, and each gets a parent-death watchdog (watchdog.js).
+const { track, untrack } = harness;
 
 /** Parent-death watchdog (watchdog.js): kills the group if the jest process dies, even from SIGKILL. */
 function startWatchdog(pid) {
@@ -67,7 +47,7 @@ async function stopGroup(entry, { signal = 'SIGTERM', graceMs = 10_000 } = {}) {
 		await waitUntil(() => entry.exited || !alive(entry.pid), { timeoutMs: 10_000, intervalMs: 50 }).catch(() => undefined);
 	}
 	if (entry.watchdogPid) killGroup(entry.watchdogPid, 'SIGKILL');
-	live.delete(entry);
+	untrack(entry);
 }
 
 // ------------------------------------------------------------------ system packages ------------------------------------
@@ -144,7 +124,6 @@ let clusterUsers = 0;
  * @returns {Promise<{ postgres: { major: number, version: string, bin: string, port: number, dir: string, query: (db: string, sql: string) => any[], exec: (db: string, sql: string) => string }, redis: { bin: string, version: string } }>}
  */
 async function ensureQueueServices() {
-	installExitHandlers();
 	const missing = [];
 	if (!commandPath('redis-server')) missing.push('redis-server');
 	if (!findPostgres()) missing.push('postgresql');
@@ -210,7 +189,7 @@ async function startCluster(pg) {
 		},
 	};
 	child.on('exit', (code, signal) => (entry.exited = { code, signal }));
-	live.add(entry);
+	track(entry);
 	entry.watchdogPid = startWatchdog(child.pid);
 	const psqlBin = path.join(pg.bin, 'psql');
 	const psql = (db, sql, extra = []) =>
@@ -289,7 +268,7 @@ async function startRedis(bin, dir) {
 	child.unref();
 	const entry = { name: 'redis', pid: child.pid, exited: undefined };
 	child.on('exit', (code, signal) => (entry.exited = { code, signal }));
-	live.add(entry);
+	track(entry);
 	entry.watchdogPid = startWatchdog(child.pid);
 	await waitUntil(
 		async () => {
@@ -342,7 +321,6 @@ const TASK_ID_PATTERN = /(?<![\d.])\d{15,20}(?![\d.])/g;
  */
 async function startQueueRig(opts = {}) {
 	const startedAt = Date.now();
-	installExitHandlers();
 	const webhookCount = opts.webhookProcesses ?? 2;
 	const workerCount = opts.workers ?? 2;
 	const concurrency = opts.concurrency ?? 5;
@@ -532,7 +510,7 @@ function launch(proc) {
 	proc.startedAt = Date.now();
 	child.on('exit', (code, signal) => (proc.exited = { code, signal }));
 	child.unref();
-	live.add(proc);
+	track(proc);
 	proc.watchdogPid = startWatchdog(child.pid);
 }
 
@@ -678,22 +656,8 @@ function decorate(rig) {
 		 * POST (or `method`) to `${base}/webhook/${path}` where base is a process name ('webhook-2', 'main') or a URL.
 		 * @returns {Promise<{ status: number, json: any, text: string }>}
 		 */
-		async webhook(/** @type {string} */ target, /** @type {string} */ webhookPath, /** @type {unknown} */ body, /** @type {{ method?: string, headers?: Record<string, string>, query?: string }} */ { method = 'POST', headers = {}, query = '' } = {}) {
-			const base = /^https?:/.test(target) ? target : get(target).url;
-			const res = await fetch(`${base}/webhook/${webhookPath}${query}`, {
-				method,
-				headers: { 'content-type': 'application/json', ...headers },
-				body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-				signal: AbortSignal.timeout(120_000),
-			});
-			const text = await res.text();
-			let json;
-			try {
-				json = JSON.parse(text);
-			} catch {
-				json = undefined;
-			}
-			return { status: res.status, json, text };
+		webhook(/** @type {string} */ target, /** @type {string} */ webhookPath, /** @type {unknown} */ body, /** @type {{ method?: string, headers?: Record<string, string>, query?: string }} */ options = {}) {
+			return harness.callWebhook(/^https?:/.test(target) ? target : get(target).url, webhookPath, body, options);
 		},
 
 		/**
