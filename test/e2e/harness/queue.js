@@ -32,6 +32,35 @@ function startWatchdog(pid) {
 	return watchdog.pid;
 }
 
+/**
+ * Parent-death watchdog for the Postgres cluster. watchdog.js sends SIGTERM, which is Postgres's *smart* shutdown (it
+ * waits for every client) and then SIGKILL after 5 s, which leaks the postmaster's SysV shared-memory segment. This one
+ * sends SIGINT (fast shutdown: clients are disconnected, shared memory removed), SIGKILL only after 15 s, then deletes
+ * the scratch folder (unless KLING_E2E_KEEP).
+ */
+function startPostgresWatchdog(pid, dir) {
+	const script = `
+		const [parent, pid, dir, keep] = process.argv.slice(1);
+		const alive = (p) => { try { process.kill(Number(p), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+		const timer = setInterval(() => {
+			if (!alive(pid)) process.exit(0);
+			if (alive(parent)) return;
+			clearInterval(timer);
+			try { process.kill(Number(pid), 'SIGINT'); } catch {}
+			const until = Date.now() + 15000;
+			const wait = setInterval(() => {
+				if (alive(pid) && Date.now() < until) return;
+				clearInterval(wait);
+				try { process.kill(-Number(pid), 'SIGKILL'); } catch {}
+				if (!keep) require('fs').rmSync(dir, { recursive: true, force: true });
+				process.exit(0);
+			}, 200);
+		}, 1000);`;
+	const watchdog = spawn(process.execPath, ['-e', script, String(process.pid), String(pid), dir, process.env.KLING_E2E_KEEP ? '1' : ''], { detached: true, stdio: 'ignore' });
+	watchdog.unref();
+	return watchdog.pid;
+}
+
 const alive = (pid) => !!pid && killGroup(pid, 0);
 
 /** SIGTERM (or `signal`) to a group, SIGKILL after `graceMs`. Resolves once the group leader is gone. */
@@ -190,7 +219,7 @@ async function startCluster(pg) {
 	};
 	child.on('exit', (code, signal) => (entry.exited = { code, signal }));
 	track(entry);
-	entry.watchdogPid = startWatchdog(child.pid);
+	entry.watchdogPid = startPostgresWatchdog(child.pid, dir);
 	const psqlBin = path.join(pg.bin, 'psql');
 	const psql = (db, sql, extra = []) =>
 		spawnSync(psqlBin, ['-X', '-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-At', '-v', 'ON_ERROR_STOP=1', ...extra, '-c', sql], {
