@@ -265,9 +265,22 @@ function killGroup(pid, signal) {
 }
 function onExit() {
 	for (const inst of live) {
-		killGroup(inst.pid, 'SIGKILL');
+		if (inst.onExit) inst.onExit(); // e.g. Postgres in queue.js: an immediate shutdown instead of SIGKILL
+		else killGroup(inst.pid, 'SIGKILL');
 		if (inst.watchdogPid) killGroup(inst.watchdogPid, 'SIGKILL');
 	}
+}
+
+/**
+ * Have the exit/signal handlers kill this process group ({ pid, watchdogPid?, onExit? }) if the jest process ends
+ * before it was stopped; `untrack` once it is stopped. Used by queue.js for its n8n processes, Redis and Postgres.
+ */
+function track(entry) {
+	installExitHandlers();
+	live.add(entry);
+}
+function untrack(entry) {
+	live.delete(entry);
 }
 function onSignal(signal) {
 	onExit();
@@ -611,14 +624,7 @@ async function rawRest(inst, method, urlPath, body) {
 	const setCookie = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
 	const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
 	if (auth) inst.cookie = auth;
-	const text = await res.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, json, text };
+	return readResponse(res);
 }
 
 /**
@@ -643,6 +649,36 @@ async function stopN8n(inst, { keep = false, quiet = false, graceMs = 5_000, sig
 	if (inst.watchdogPid) killGroup(inst.watchdogPid, 'SIGKILL');
 	if (!keep && !process.env.KLING_E2E_KEEP) fs.rmSync(inst.userFolder, { recursive: true, force: true });
 	else if (!quiet) progress(`n8n user folder kept: ${inst.userFolder} (log ${inst.logFile})`);
+}
+
+/** {status, json (undefined when the body is not JSON), text} of a fetch response. */
+async function readResponse(res) {
+	const text = await res.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: res.status, json, text };
+}
+
+/**
+ * Call a production webhook `${baseUrl}/webhook/${path}${query}`: JSON body (a string is sent as is), 120 s limit.
+ * @param {string} baseUrl
+ * @param {string} webhookPath
+ * @param {unknown} [body]
+ * @param {{ method?: string, headers?: Record<string, string>, query?: string }} [options]
+ * @returns {Promise<{ status: number, json: any, text: string }>}
+ */
+async function callWebhook(baseUrl, webhookPath, body, { method = 'POST', headers = {}, query = '' } = {}) {
+	const res = await fetch(`${baseUrl}/webhook/${webhookPath}${query}`, {
+		method,
+		headers: { 'content-type': 'application/json', ...headers },
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+		signal: AbortSignal.timeout(120_000),
+	});
+	return readResponse(res);
 }
 
 const EXECUTION_COLUMNS = 'id, workflowId, status, mode, finished, startedAt, stoppedAt, waitTill';
@@ -692,22 +728,7 @@ function decorate(inst) {
 		 * @param {{ method?: string, headers?: Record<string, string>, query?: string }} [options]
 		 * @returns {Promise<{ status: number, json: any, text: string }>}
 		 */
-		async webhook(webhookPath, body, { method = 'POST', headers = {}, query = '' } = {}) {
-			const res = await fetch(`${inst.url}/webhook/${webhookPath}${query}`, {
-				method,
-				headers: { 'content-type': 'application/json', ...headers },
-				body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-				signal: AbortSignal.timeout(120_000),
-			});
-			const text = await res.text();
-			let json;
-			try {
-				json = JSON.parse(text);
-			} catch {
-				json = undefined;
-			}
-			return { status: res.status, json, text };
-		},
+		webhook: (webhookPath, body, options) => callWebhook(inst.url, webhookPath, body, options),
 		/** Execution rows (execution_entity), oldest first; optionally of one workflow. */
 		/**
 		 * @param {string} [workflowId]
@@ -788,4 +809,12 @@ module.exports = {
 	loadFixture,
 	startRecorder,
 	startN8n,
+	// Building blocks reused by the queue-mode rig (harness/queue.js).
+	sleep,
+	n8nEnv,
+	n8nCli,
+	killGroup,
+	track,
+	untrack,
+	callWebhook,
 };
