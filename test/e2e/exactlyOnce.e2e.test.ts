@@ -2,7 +2,7 @@
  * Real n8n (regular mode, one process), issue 11: exactly once where n8n crashes, and waits bound to their task.
  *
  * Crash: the recommended layout (Kling AI Trigger + Kling AI Poll Trigger in one workflow, Poll Every 15 seconds).
- * Terminal callbacks for three finished tasks are posted at once; as soon as the first 200 comes back n8n is killed
+ * Terminal callbacks for twelve finished tasks are posted at once; as soon as the first 200 comes back n8n is killed
  * with SIGKILL (no graceful shutdown): the trigger had answered, and the executions may or may not exist yet. After
  * the restart every task is in the recorder exactly once, and every execution carries n8n's de-duplication key
  * `kling:v1:<workflow>:<task>:<status>`.
@@ -80,8 +80,8 @@ describe('real n8n (regular mode): a crash after the 200 loses nothing; waits re
 		LABELS.flatMap((label) => (recorder.records(label) as Item[]).filter((i) => i.taskId === taskId).map((i) => [label, i] as const));
 
 	test('kill -9 right after the trigger answered 200: after the restart every task is emitted exactly once, under its key', async () => {
-		// Three tasks that finish; the Poll Trigger must have seen them unfinished or not at all (both are covered).
-		const tasks = Array.from({ length: 3 }, () => sim.insertTask('textToVideo', { task_status: 'processing' }));
+		// Twelve tasks that finish; the Poll Trigger must have seen them unfinished or not at all (both are covered).
+		const tasks = Array.from({ length: 12 }, () => sim.insertTask('textToVideo', { task_status: 'processing' }));
 		for (const t of tasks) sim.advance(t.task_id, 'succeed');
 		// The URL the Kling AI node would have given Kling (Require URL Token is on in the fixture).
 		const token = urlTokenFromCredentials({ authType: 'accessKey', ...KEYS }) as string;
