@@ -293,7 +293,7 @@ const errorOf = (data) => {
 };
 
 /** Executions of the receiving workflow, decoded once each, as "which task came out where". */
-function receiverIndex(n8n, receiveWf) {
+function receiverIndex(n8n, receiveWf, sim) {
 	const cache = new Map();
 	const triggers = receiveWf.nodes.filter((n) => n.type === TYPES.trigger || n.type === TYPES.pollTrigger);
 	const outputNames = ['Succeeded', 'Failed', 'Progress'];
@@ -314,8 +314,10 @@ function receiverIndex(n8n, receiveWf) {
 								executionId: row.id,
 								mode: row.mode,
 								status: row.status,
-								via: trigger.type === TYPES.trigger ? 'callback' : 'poll',
-								trigger: trigger.name,
+								// The Kling AI Trigger hands callbacks to the Poll Trigger of its process (one keyed execution),
+								// so a Poll Trigger execution came from a callback when the simulator delivered one.
+								via: trigger.type === TYPES.trigger || deliveredCallback(sim, item.json?.taskId) ? 'callback' : 'poll',
+								trigger: trigger.type === TYPES.pollTrigger && deliveredCallback(sim, item.json?.taskId) ? `Kling AI Trigger → ${trigger.name}` : trigger.name,
 								output: outputNames[index] ?? `output ${index}`,
 								item: item.json,
 								binary: item.binary,
@@ -332,6 +334,11 @@ function receiverIndex(n8n, receiveWf) {
 			return this.deliveries().filter((d) => d.item?.taskId === taskId);
 		},
 	};
+}
+
+/** Whether the simulator delivered a final callback of the task (unknown without the simulator: false). */
+function deliveredCallback(sim, taskId) {
+	return !!sim && sim.callbacks.some((c) => c.taskId === taskId && c.delivered && ['succeed', 'failed'].includes(c.status));
 }
 
 /** A binary property of an execution item → bytes (n8n's binary-data store, or inline base64). */
@@ -446,7 +453,7 @@ async function main() {
 		await sleep(10_000);
 	}
 
-	const receivers = receiverIndex(n8n, receiveWf);
+	const receivers = receiverIndex(n8n, receiveWf, sim);
 	const taskTimeoutMs = live ? 30 * 60_000 : 60_000;
 	const created = [];
 
@@ -521,7 +528,7 @@ async function main() {
 				sim.setOptions({ callbacks: { drop: 0 } });
 				const statuses = sim.callbacks.filter((c) => c.taskId === lost.item.taskId && c.dropped).map((c) => c.status);
 				note(`the simulator dropped ${statuses.length} callback(s) of task ${lost.item.taskId} (${statuses.join(', ')}): n8n never heard of it`);
-				note('the Poll Trigger polls once a minute (n8n\'s shortest interval); its result is checked after the next step');
+				note('the Poll Trigger polls once a minute (its Poll Every setting); its result is checked after the next step');
 				dropped = lost;
 			} else {
 				sim.setOptions({ callbacks: { drop: 0 } });
