@@ -18,20 +18,20 @@ import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { startSimulator } from '../simulator';
 import * as harness from './harness/n8n';
 import * as queue from './harness/queue';
-import { connect, uuidFor, workflow, type NodeJson } from './fixtures/build';
+import { connect, klingNode, uuidFor, webhookNode, workflow, type NodeJson } from './fixtures/build';
 
 jest.setTimeout(25 * 60_000);
 
 const KEYS = { accessKey: 'ak_e2e_qonce', secretKey: 'sk_e2e_qonce_secret' };
 const CRED = { id: 'klingE2eCredQOnce', name: 'Kling simulator (queue once)' };
-const WF = { exact: 'klingE2eQOnceExact', fast: 'klingE2eQOnceFast0' };
+const WF = { exact: 'klingE2eQOnceExact', fast: 'klingE2eQOnceFast0', wait: 'klingE2eQOnceWait0' };
 const HOOK = { exact: '3d2c1b0a-0001-4000-8000-00000000e001', fast: '3d2c1b0a-0002-4000-8000-00000000e002' };
 const PREFIX = { exact: 'qx-', fast: 'qy-' };
 const TASKS = 24;
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 type Rig = Awaited<ReturnType<typeof queue.startQueueRig>>;
-type Flavor = keyof typeof WF;
+type Flavor = 'exact' | 'fast';
 
 function layout(flavor: Flavor): Record<string, unknown> {
 	const credentials = { klingAiApi: CRED };
@@ -68,6 +68,20 @@ function layout(flavor: Flavor): Record<string, unknown> {
 	return workflow(WF[flavor], `E2E queue mode exactly once (${flavor})`, [trigger, poll, noop], connections);
 }
 
+/** Webhook → Kling AI (Text to Video, Wait for Completion: Callback) → Succeeded / Failed NoOps. */
+function waitLayout(): Record<string, unknown> {
+	const nodes: NodeJson[] = [
+		webhookNode('Start', 'e2e-queue-wait', [0, 0]),
+		klingNode('Kling AI (wait)', { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.body.prompt }}', model: 'kling-v2-5-turbo', aspectRatio: '16:9', options: {}, waitForCompletion: 'callback', waitTimeLimit: 5, pollIntervalSeconds: 1 }, CRED, [260, 0]),
+		{ id: uuidFor('qonce:wait:ok'), name: 'Succeeded', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, -80], parameters: {} },
+		{ id: uuidFor('qonce:wait:fail'), name: 'Failed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 80], parameters: {} },
+	];
+	const connections = {};
+	connect(connections, 'Start', 'Kling AI (wait)');
+	connect(connections, 'Kling AI (wait)', 'Succeeded', 'Failed');
+	return workflow(WF.wait, 'E2E queue mode: create and wait (callback)', nodes, connections);
+}
+
 describe('real n8n in queue mode: callbacks over two webhook processes + the Poll Trigger → each task exactly once', () => {
 	let sim: Sim;
 	let rig: Rig;
@@ -82,7 +96,7 @@ describe('real n8n in queue mode: callbacks over two webhook processes + the Pol
 			credentials: [
 				harness.loadFixture('credential.kling.json', { CRED_ID: CRED.id, CRED_NAME: CRED.name, ACCESS_KEY: KEYS.accessKey, SECRET_KEY: KEYS.secretKey, SIM_URL: sim.url, WEBHOOK_SECRET: '' }),
 			],
-			workflows: [layout('exact'), layout('fast')],
+			workflows: [layout('exact'), layout('fast'), waitLayout()],
 		});
 	}, 20 * 60_000);
 
@@ -181,5 +195,51 @@ describe('real n8n in queue mode: callbacks over two webhook processes + the Pol
 		harness.progress(`queue once (fast, control): ${twice} of ${TASKS} tasks ran more than once; ${lost} not emitted`);
 		expect(twice).toBeGreaterThan(0);
 		expect(lost).toBe(0);
+	});
+
+	it('create and wait: duplicate final callbacks on both webhook processes resume each execution once, with its own task', async () => {
+		const prompts = ['queue wait 0: a lantern', 'queue wait 1: a harbour', 'sim:fail queue wait 2: a storm'];
+		for (const prompt of prompts) expect((await rig.webhook('webhook-2', 'e2e-queue-wait', { prompt })).status).toBe(200);
+		const taskOf = (prompt: string) => {
+			const req = sim.requests.find((r) => r.method === 'POST' && (r.body as Record<string, unknown> | undefined)?.prompt === prompt);
+			const ext = (req?.body as Record<string, unknown> | undefined)?.external_task_id;
+			return ext ? sim.tasks().find((t) => (t.task_info as Record<string, unknown> | undefined)?.external_task_id === ext) : undefined;
+		};
+		const created = await harness.waitUntil(() => (prompts.every((p) => taskOf(p)) ? prompts.map((p) => String(taskOf(p)!.task_id)) : undefined), {
+			timeoutMs: 60_000,
+			message: 'the waiting executions did not create their tasks',
+		});
+		await harness.waitUntil(() => rig.executions({ workflowId: WF.wait, withData: false }).filter((e) => e.status === 'waiting').length === prompts.length, {
+			timeoutMs: 60_000,
+			message: () => `not every execution is waiting: ${JSON.stringify(rig.executions({ workflowId: WF.wait, withData: false }).map((e) => e.status))}`,
+		});
+		// Each final callback twice at once: once to webhook-1 (the public URL Kling got), once to webhook-2.
+		const answers: number[] = [];
+		for (const [i, id] of created.entries()) {
+			const body = sim.advance(id, i === 2 ? 'failed' : 'succeed');
+			const resumeUrl = new URL(String(sim.task(id)!.callbackUrl));
+			const other = new URL(resumeUrl.pathname + resumeUrl.search, rig.urls['webhook-2']);
+			const post = (url: URL) =>
+				fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.tasks().find((t) => String(t.task_id) === id) ?? body) }).then((r) => r.status);
+			answers.push(...(await Promise.all([post(resumeUrl), post(other)])));
+			// A late callback of ANOTHER task to this execution's resume URL is ignored.
+			if (i === 0) {
+				const res = await post(new URL(resumeUrl.pathname + resumeUrl.search, rig.urls['webhook-1']));
+				answers.push(res);
+			}
+		}
+		harness.progress(`queue wait: answers to the resume URLs ${JSON.stringify(answers)}`);
+		const rows = await rig.waitForExecutions({ workflowId: WF.wait, count: prompts.length, timeoutMs: 90_000, withData: true });
+		expect(rows).toHaveLength(prompts.length);
+		for (const [i, id] of created.entries()) {
+			const mine = (rows as Array<{ id: number; status: string }>).filter((r) => rig.taskIdsOf(r as never, [id]).length);
+			expect(mine).toHaveLength(1);
+			expect(mine[0].status).toBe('success');
+			const data = rig.executionData(mine[0].id) as { resultData: { runData: Record<string, unknown[]> } };
+			expect(Object.keys(data.resultData.runData)).toContain(i === 2 ? 'Failed' : 'Succeeded');
+			expect(Object.keys(data.resultData.runData)).not.toContain(i === 2 ? 'Succeeded' : 'Failed');
+		}
+		// Of each duplicate pair exactly one resumed; the other was told the execution is no longer waiting (409).
+		expect(answers.filter((s) => s === 409).length).toBeGreaterThanOrEqual(prompts.length);
 	});
 });
