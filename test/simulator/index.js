@@ -493,14 +493,15 @@ class KlingSimulator {
 			throw error;
 		}
 		const b = /** @type {Record<string, any>} */ (body);
-		const externalId = typeof b.external_task_id === 'string' ? b.external_task_id : undefined;
+		// "" = not set: Kling's own request examples send "external_task_id": "" and "callback_url": "".
+		const externalId = typeof b.external_task_id === 'string' && b.external_task_id !== '' ? b.external_task_id : undefined;
 		// Kling only says external_task_id "must be unique within a single user account"; the code of
 		// the refusal is undocumented (reference §5.5, §8.7). The simulator answers 1201 naming the field,
 		// across all endpoints, so clients must look the task up instead of re-creating it.
 		if (externalId !== undefined && this.byExternalId.has(externalId)) {
 			return this.fail(res, 1201, `external_task_id: "${externalId}" already exists (must be unique within the account)`, entry);
 		}
-		const rec = this.newRecord(type, b, { externalId, callbackUrl: b.callback_url ?? null });
+		const rec = this.newRecord(type, b, { externalId, callbackUrl: typeof b.callback_url === 'string' && b.callback_url !== '' ? b.callback_url : null });
 		this.store(rec);
 		this.scheduleLifecycle(rec);
 

@@ -18,8 +18,15 @@ class FieldError extends Error {
 	}
 }
 
-/** Always allowed on top of each endpoint's own fields. `model` is the legacy spelling of model_name. */
-const COMMON_FIELDS = ['callback_url', 'external_task_id', 'watermark_info', 'model'];
+/**
+ * Always allowed on top of each endpoint's own fields. `model` is the legacy spelling of model_name.
+ * `external_task_id` is NOT common: Kling does not document whether it rejects unknown fields, so the
+ * simulator must not be the only thing saying a field is fine. It is accepted only where the endpoint's
+ * own field table lists it (see EXTERNAL_ID in each VALIDATORS entry); the legacy one-step lip-sync
+ * table (reseller copies only, reference kling-api.md §3.5) lacks it, so it is refused there.
+ */
+const COMMON_FIELDS = ['callback_url', 'watermark_info', 'model'];
+const EXTERNAL_ID = 'external_task_id';
 
 const MAX_PROMPT = 2500;
 const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -31,7 +38,12 @@ const MULTI_I2V_MODELS = ['kling-v1-6'];
 const IMAGE_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v2', 'kling-v2-new', 'kling-v2-1', 'kling-v3'];
 const TRY_ON_MODELS = ['kolors-virtual-try-on-v1', 'kolors-virtual-try-on-v1-5'];
 const DUAL_EFFECT_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6'];
-const DUAL_EFFECT_SCENES = ['hug', 'kiss', 'heart_gesture', 'fight'];
+/** The 15 dual-image scenes of the 09/2026 enum (DOC-NEW effects page) + the four 2025 ones (kling-api.md §3.6). */
+const DUAL_EFFECT_SCENES = [
+	'pet_skateboard', 'daily_ootd', 'toss_run', 'switch_to_silk', 'studio_look', 'french_elegance', 'finger_swipe', 'smooth_transition',
+	'kiss_pro', 'snow_night_kiss', 'eternal_kiss', 'cheers_2026', 'fight_pro', 'hug_pro', 'heart_gesture_pro',
+	'hug', 'kiss', 'heart_gesture', 'fight',
+];
 const VIDEO_ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
 const IMAGE_ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'];
 const CAMERA_TYPES = ['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward'];
@@ -45,8 +57,14 @@ const DURATIONS_V3 = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13',
 const typeName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 /** @param {unknown} v @returns {v is Obj} */
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-/** @param {unknown} v */
-const present = (v) => v !== undefined && v !== null;
+/**
+ * Kling's own request examples send optional fields as empty strings (`"callback_url": ""`,
+ * `"external_task_id": ""`, `"negative_prompt": ""`, `"video_id": ""` beside a video_url, `"prompt": ""`
+ * with customised multi-shot — kling-api-2026.md sources, DOC-26 request examples), so an empty string
+ * counts as "not given" everywhere; a required field that is empty is still "is required".
+ * @param {unknown} v
+ */
+const present = (v) => v !== undefined && v !== null && v !== '';
 
 /** @param {Obj} obj @param {readonly string[]} allowed @param {string} p */
 function checkKeys(obj, allowed, p, where = '') {
@@ -99,10 +117,15 @@ function num(obj, key, p, o = {}) {
 	return v;
 }
 
-/** @param {Obj} obj @param {string} key @param {string} p @returns {boolean | undefined} */
+/**
+ * Field tables type these as boolean, but Kling's own image2video multi-shot example sends
+ * `"multi_shot": "true"` (DOC-26 L2925): the strings "true"/"false" are accepted too (UNCERTAIN).
+ * @param {Obj} obj @param {string} key @param {string} p @returns {boolean | undefined}
+ */
 function bool(obj, key, p) {
 	const v = obj[key];
 	if (!present(v)) return undefined;
+	if (v === 'true' || v === 'false') return v === 'true';
 	if (typeof v !== 'boolean') throw new FieldError(p + key, `must be a boolean, got ${typeName(v)}`);
 	return v;
 }
@@ -181,10 +204,10 @@ function object(obj, key, p, o = {}) {
 
 /** @param {Obj} body */
 function commonFields(body) {
+	// "" = not set (Kling's own examples send "callback_url": "" and "external_task_id": "").
 	const cb = str(body, 'callback_url', '');
 	if (cb !== undefined && !isHttpUrl(cb)) throw new FieldError('callback_url', 'must be an http(s) URL');
-	const ext = str(body, 'external_task_id', '');
-	if (ext !== undefined && ext.trim() === '') throw new FieldError('external_task_id', 'must not be empty');
+	str(body, 'external_task_id', '');
 	const wm = object(body, 'watermark_info', '');
 	if (wm) {
 		checkKeys(wm, ['enabled'], 'watermark_info.');
@@ -291,14 +314,17 @@ const promptText = (/** @type {Obj} */ body) => {
 
 // ---------------------------------------------------------------- endpoints
 
-/** @type {Record<string, { fields: string[], check: (body: Obj) => void }>} */
+/**
+ * `externalTaskId: false` = the endpoint's field table has no external_task_id row (refused, see COMMON_FIELDS).
+ * @type {Record<string, { fields: string[], externalTaskId?: false, check: (body: Obj) => void }>}
+ */
 const VALIDATORS = {
 	textToVideo: {
 		fields: ['model_name', 'prompt', 'negative_prompt', 'cfg_scale', 'mode', 'camera_control', 'aspect_ratio', 'duration', 'sound', 'multi_shot', 'shot_type', 'multi_prompt', 'voice_list'],
 		check(body) {
 			const model = str(body, 'model_name', '', { values: T2V_MODELS }) ?? 'kling-v1';
 			// DOC-25: prompt required; DOC-26: optional when multi_shot uses customized shots. Both accepted.
-			const customShots = body.multi_shot === true && body.shot_type === 'customize';
+			const customShots = (body.multi_shot === true || body.multi_shot === 'true') && body.shot_type === 'customize';
 			str(body, 'prompt', '', { required: !customShots, max: MAX_PROMPT });
 			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
 			str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
@@ -392,6 +418,8 @@ const VALIDATORS = {
 	},
 	lipSync: {
 		fields: ['input'],
+		// Not in any 2026 official copy; the reseller table mirroring the old page lists input + callback_url only.
+		externalTaskId: false,
 		check(body) {
 			const input = object(body, 'input', '', { required: true });
 			if (!input) throw missing('input');
@@ -417,11 +445,15 @@ const VALIDATORS = {
 	videoEffects: {
 		fields: ['effect_scene', 'input'],
 		check(body) {
-			// ~150 scenes, growing: any non-empty string; dual-character scenes get their own input shape.
+			// 219 scenes in the 09/2026 enum and growing: any non-empty string. Two-image scenes (the 15 of
+			// the current enum, plus the four 2025 ones Kling retired or still documents) take `images`.
 			const scene = str(body, 'effect_scene', '', { required: true });
 			const input = object(body, 'input', '', { required: true });
 			if (!input || !scene) throw missing('input');
 			const p = 'input.';
+			// Three documented input shapes (kling-api-2026.md §4.6, UNCERTAIN which extra keys Kling still
+			// tolerates): 09/2026 single {image} / dual {images}; 02/2026 adds duration ("5"|"10" single,
+			// "5" dual); 2025 dual {model_name, mode, images, duration}. All three are accepted.
 			if (DUAL_EFFECT_SCENES.includes(scene)) {
 				checkKeys(input, ['model_name', 'mode', 'images', 'image', 'duration'], p, `effect_scene "${scene}"`);
 				const model = str(input, 'model_name', p, { values: DUAL_EFFECT_MODELS });
@@ -429,21 +461,21 @@ const VALIDATORS = {
 					throw new FieldError('input.model_name', 'effect_scene "fight" only supports kling-v1-6');
 				}
 				str(input, 'mode', p, { values: ['std', 'pro'] });
-				// The field table names it `image` (array), the official example `images`: both accepted (UNCERTAIN).
+				// The 2025 field table names it `image` (array), every example `images`: both accepted (UNCERTAIN).
 				const key = present(input.images) ? 'images' : 'image';
 				if (present(input.images) && present(input.image)) throw new FieldError('input.image', 'use either images or image, not both');
 				const images = arr(input, key, p, { required: true });
 				if (!images) throw missing('input.images');
 				if (images.length !== 2) throw new FieldError(`input.${key}`, `must contain exactly 2 images (got ${images.length})`);
 				images.forEach((img, i) => media({ [i]: img }, String(i), `input.${key}.`, { required: true, maxBytes: IMAGE_MAX_BYTES }));
-				duration(input, 'duration', p, DURATIONS_CLASSIC, true);
+				duration(input, 'duration', p, DURATIONS_CLASSIC);
 			} else {
 				// ComfyUI sends model_name here too (third party); accepted as a plain string.
 				checkKeys(input, ['image', 'duration', 'model_name'], p, `effect_scene "${scene}"`);
 				str(input, 'model_name', p);
 				if (Array.isArray(input.image)) throw new FieldError('input.image', `must be a single image for effect_scene "${scene}"`);
 				media(input, 'image', p, { required: true, maxBytes: IMAGE_MAX_BYTES });
-				duration(input, 'duration', p, ['5'], true);
+				duration(input, 'duration', p, DURATIONS_CLASSIC);
 			}
 		},
 	},
@@ -506,7 +538,7 @@ function validateCreate(type, body) {
 	const v = VALIDATORS[type];
 	if (!v) throw new FieldError('', `unknown task type ${type}`, 1200);
 	if (!isObj(body)) throw new FieldError('body', `must be a JSON object, got ${typeName(body)}`, 1200);
-	checkKeys(body, v.fields.concat(COMMON_FIELDS), '');
+	checkKeys(body, v.fields.concat(COMMON_FIELDS, v.externalTaskId === false ? [] : [EXTERNAL_ID]), '');
 	commonFields(body);
 	v.check(body);
 }

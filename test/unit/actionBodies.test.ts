@@ -93,10 +93,23 @@ describe('every model x mode combination the node offers builds a body the simul
 	it.each(combos.map((c) => [c.label, c] as const))('%s', async (_label, combo) => {
 		const body = await bodyFor(combo.parameters);
 		expect(() => validateCreate(combo.op.taskType, body)).not.toThrow();
-		expect(typeof body.external_task_id).toBe('string');
+		// external_task_id only where the endpoint's field table documents it (not on the legacy lip-sync).
+		expect(typeof body.external_task_id).toBe(ENDPOINTS[combo.op.taskType].externalTaskId ? 'string' : 'undefined');
 		if (combo.model && combo.model !== 'custom' && combo.op.value !== 'lipSync' && combo.op.value !== 'applyEffect') expect(body.model_name).toBe(combo.model);
 		if (combo.mode) expect(JSON.stringify(body)).toContain(`"mode":"${combo.mode}"`);
 		if (body.duration !== undefined) expect(typeof body.duration).toBe('string');
+	});
+});
+
+describe('external_task_id only where the field table documents it', () => {
+	it('the legacy lip-sync offers no External Task ID and sends none; the others do', () => {
+		const collections = node.description.properties.filter((p) => p.name === 'options' && p.type === 'collection');
+		for (const op of CREATE_OPERATIONS) {
+			const mine = collections.find((c) => c.displayOptions?.show?.operation?.includes(op.value) && c.displayOptions?.show?.resource?.includes(op.resource));
+			const names = ((mine?.options ?? []) as Array<{ name: string }>).map((o) => o.name);
+			expect([op.value, names.includes('externalTaskId')]).toEqual([op.value, ENDPOINTS[op.taskType].externalTaskId]);
+		}
+		expect(ENDPOINTS.lipSync.externalTaskId).toBe(false);
 	});
 });
 

@@ -252,7 +252,7 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 	lipSync: {
 		valid: [
 			{ input: { mode: 'text2video', video_id: 'vid-1', text: 'hello', voice_id: 'oversea_male1', voice_language: 'en', voice_speed: 1.2 } },
-			{ input: { mode: 'audio2video', video_url: 'https://x.test/v.mp4', audio_type: 'url', audio_url: 'https://x.test/a.mp3' }, external_task_id: 'v-lip-2' },
+			{ input: { mode: 'audio2video', video_url: 'https://x.test/v.mp4', audio_type: 'url', audio_url: 'https://x.test/a.mp3' }, callback_url: '' },
 			{ input: { mode: 'audio2video', video_id: 'vid-1', audio_type: 'file', audio_file: B64 } },
 		],
 		invalid: [
@@ -266,6 +266,8 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ input: { mode: 'sing', video_id: 'v' } }, 'input.mode'],
 			[{ input: { mode: 'text2video', video_id: 'v', text: 'hi', voice_id: 'a' }, mode: 'text2video' }, 'mode'],
 			[{}, 'input'],
+			// The legacy lip-sync field table has no external_task_id: the simulator does not vouch for it.
+			[{ input: { mode: 'text2video', video_id: 'v', text: 'hi', voice_id: 'a' }, external_task_id: 'lip-ext' }, 'external_task_id'],
 		],
 	},
 	videoEffects: {
@@ -273,11 +275,15 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			{ effect_scene: 'squish', input: { image: IMG, duration: '5' } },
 			{ effect_scene: 'hug', input: { model_name: 'kling-v1-6', mode: 'std', images: [IMG, B64], duration: '10' } },
 			{ effect_scene: 'kiss', input: { image: [IMG, IMG], duration: '5' } },
+			// 09/2026 shape: no duration/model_name/mode; *_pro two-image scenes take `images`.
+			{ effect_scene: 'hug_pro', input: { images: [IMG, B64] } },
+			{ effect_scene: 'pet_lion_pro', input: { image: IMG }, external_task_id: '' },
 		],
 		invalid: [
 			[{ effect_scene: 'hug', input: { images: [IMG], duration: '5' } }, 'input.images'],
-			[{ effect_scene: 'hug', input: { images: [IMG, IMG] } }, 'input.duration'],
-			[{ effect_scene: 'squish', input: { image: IMG, duration: '10' } }, 'input.duration'],
+			[{ effect_scene: 'hug_pro', input: { image: IMG } }, 'input.image'],
+			[{ effect_scene: 'hug_pro', input: { images: [IMG, IMG], duration: 5 } }, 'input.duration'],
+			[{ effect_scene: 'squish', input: { image: IMG, duration: '15' } }, 'input.duration'],
 			[{ effect_scene: 'squish', input: { duration: '5' } }, 'input.image'],
 			[{ input: { image: IMG, duration: '5' } }, 'effect_scene'],
 			[{ effect_scene: 'fight', input: { model_name: 'kling-v1', images: [IMG, IMG], duration: '5' } }, 'input.model_name'],

@@ -3,7 +3,7 @@
  * The node file only composes what is exported here.
  */
 import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
-import type { KlingResource } from '../shared/endpoints';
+import { ENDPOINTS, type KlingResource } from '../shared/endpoints';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
 import { expandImage } from './image/expandImage';
@@ -118,7 +118,9 @@ function optionsCollection(op: CreateOperation): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showFor(op),
-		options: [...op.options, externalTaskIdOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...op.options, ...(ENDPOINTS[op.taskType].externalTaskId ? [externalTaskIdOption] : [])].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 

@@ -20,6 +20,11 @@ export interface KlingEndpoint {
 	readonly fileExtension: 'mp4' | 'png';
 	/** MIME type of downloaded results. */
 	readonly mimeType: 'video/mp4' | 'image/png';
+	/**
+	 * Whether the endpoint's documented field table has `external_task_id`. Kling does not document
+	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
+	 */
+	readonly externalTaskId: boolean;
 }
 
 export const TASK_TYPES = [
@@ -36,32 +41,35 @@ export const TASK_TYPES = [
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
 
-const video = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
-	type,
-	resource: 'video',
-	label,
-	path,
-	resultKind: 'videos',
-	fileExtension: 'mp4',
-	mimeType: 'video/mp4',
-});
+/** What a result kind downloads as. */
+export const RESULT_KINDS: Readonly<Record<ResultKind, { fileExtension: KlingEndpoint['fileExtension']; mimeType: KlingEndpoint['mimeType'] }>> = {
+	videos: { fileExtension: 'mp4', mimeType: 'video/mp4' },
+	images: { fileExtension: 'png', mimeType: 'image/png' },
+};
 
-const image = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
-	type,
-	resource: 'image',
-	label,
-	path,
-	resultKind: 'images',
-	fileExtension: 'png',
-	mimeType: 'image/png',
-});
+const row =
+	(resource: KlingResource, resultKind: ResultKind) =>
+	(type: KlingTaskType, label: string, path: string, extra: Partial<Pick<KlingEndpoint, 'externalTaskId'>> = {}): KlingEndpoint => ({
+		type,
+		resource,
+		label,
+		path,
+		resultKind,
+		...RESULT_KINDS[resultKind],
+		externalTaskId: true,
+		...extra,
+	});
+
+const video = row('video', 'videos');
+const image = row('image', 'images');
 
 export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
 	imageToVideo: video('imageToVideo', 'Image to Video', '/v1/videos/image2video'),
 	multiImageToVideo: video('multiImageToVideo', 'Multi-Image to Video', '/v1/videos/multi-image2video'),
 	extendVideo: video('extendVideo', 'Extend Video', '/v1/videos/video-extend'),
-	lipSync: video('lipSync', 'Lip Sync', '/v1/videos/lip-sync'),
+	// The one-step lip-sync is in no 2026 official copy; its (reseller) field table has no external_task_id.
+	lipSync: video('lipSync', 'Lip Sync (Legacy)', '/v1/videos/lip-sync', { externalTaskId: false }),
 	videoEffects: video('videoEffects', 'Apply Effect', '/v1/videos/effects'),
 	imageGeneration: image('imageGeneration', 'Generate Image', '/v1/images/generations'),
 	imageExpand: image('imageExpand', 'Expand Image', '/v1/images/editing/expand'),

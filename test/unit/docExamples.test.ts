@@ -1,0 +1,78 @@
+/**
+ * Kling's own documented examples (test/unit/fixtures/klingDocExamples.ts, verbatim from the docs):
+ * every request example is accepted by the simulator — by its validator and over HTTP — and every
+ * response / callback example parses into the one normalised item (shared/task.ts).
+ */
+import { parseTaskPayload } from '../../nodes/KlingAi/shared/task';
+import { isTaskType, ENDPOINTS } from '../../nodes/KlingAi/shared/endpoints';
+import { startSimulator, type KlingSimulator } from '../simulator';
+import { validateCreate, VALIDATORS } from '../simulator/validate';
+import { CALLBACK_EXAMPLE, REQUEST_EXAMPLES, RESPONSE_EXAMPLES, docJson } from './fixtures/klingDocExamples';
+
+const API_KEY = 'kling_api_key_test';
+const known = REQUEST_EXAMPLES.filter((e) => e.taskType in VALIDATORS);
+
+describe('documented request examples are accepted', () => {
+	it('every example parses as JSON once placeholders are filled', () => {
+		for (const e of REQUEST_EXAMPLES) expect(() => docJson(e.text, e.placeholders)).not.toThrow();
+	});
+
+	it.each(known.map((e) => [`${e.taskType}: ${e.label} (line ${e.line})`, e] as const))('validator: %s', (_l, e) => {
+		expect(() => validateCreate(e.taskType, docJson(e.text, e.placeholders))).not.toThrow();
+	});
+
+	describe('over HTTP', () => {
+		let sim: KlingSimulator;
+		beforeAll(async () => {
+			sim = await startSimulator({ autoAdvance: false });
+		});
+		afterAll(() => sim.close());
+
+		it.each(known.map((e) => [`${e.taskType}: ${e.label}`, e] as const))('%s', async (_l, e) => {
+			expect(isTaskType(e.taskType)).toBe(true);
+			const res = await fetch(`${sim.url}${ENDPOINTS[e.taskType as keyof typeof ENDPOINTS].path}`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify(docJson(e.text, e.placeholders)),
+			});
+			const json = (await res.json()) as { code: number; message: string; data: { task_id: string } };
+			expect(json.message).toBe('SUCCEED');
+			expect(res.status).toBe(200);
+			// "external_task_id": "" is "not set": a second example with "" is not a duplicate.
+			const stored = sim.task(json.data.task_id);
+			expect(stored?.task.task_info.external_task_id).toBe((docJson(e.text, e.placeholders) as { external_task_id?: string }).external_task_id || undefined);
+			expect(stored?.callbackUrl ?? null).toBe((docJson(e.text, e.placeholders) as { callback_url?: string }).callback_url || null);
+		});
+	});
+});
+
+describe('documented response and callback examples parse into the normalised item', () => {
+	it.each(RESPONSE_EXAMPLES.map((e) => [`${e.label} (line ${e.line})`, e] as const))('%s', (_l, e) => {
+		const body = docJson(e.text.replace(/"task_status":\s*"string"/, '"task_status": "succeed"'));
+		const type = isTaskType(e.taskType) ? e.taskType : null;
+		const item = parseTaskPayload(body, type);
+		expect(item).toMatchObject({
+			taskId: 'string',
+			status: 'succeeded',
+			klingStatus: 'succeed',
+			finished: true,
+			createdAtMs: 1722769557708,
+			videos: [{ id: 'string', url: 'string', watermarkUrl: 'string', durationSeconds: null }],
+		});
+		if (e.text.includes('parent_video')) expect(item.parentVideo).toMatchObject({ id: 'string', url: 'string' });
+		if (type) expect(item.resultKind).toBe('videos');
+	});
+
+	it('the documented legacy callback body', () => {
+		const body = docJson(CALLBACK_EXAMPLE.text.replace(/"task_status":\s*"string"/, '"task_status": "succeed"'));
+		const item = parseTaskPayload(body, null);
+		expect(item).toMatchObject({
+			taskId: 'string',
+			externalTaskId: 'string',
+			status: 'succeeded',
+			images: [{ index: 0, url: 'string', watermarkUrl: null }],
+			videos: [{ id: 'string', url: 'string' }],
+			parentVideo: { id: 'string', url: 'string' },
+		});
+	});
+});
