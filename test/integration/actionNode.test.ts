@@ -125,6 +125,33 @@ describe('bad parameters are refused before any request', () => {
 			/"End Frame Image" and "Camera Control" cannot be used together/,
 		],
 		['lip-sync text mode without text', { ...baseParameters(lip, 'text'), text: '' }, /"Text" is required/],
+		['sound on kling-v2-6 in std mode (capability map)', { ...baseParameters(t2v), model: 'kling-v2-6', mode: 'std', options: { sound: true } }, /"Generate Sound" needs Mode "Professional"/],
+		[
+			'sound with an end frame on kling-v2-6',
+			{ ...baseParameters(i2v), model: 'kling-v2-6', mode: 'pro', imageTailInputType: 'url', imageTail: 'https://example.com/end.png', options: { sound: true } },
+			/"Generate Sound" cannot be combined with an end frame/,
+		],
+		['voices without sound', { ...baseParameters(i2v), model: 'kling-v2-6', mode: 'pro', options: { voiceIds: 'a,b' } }, /"Voice IDs" need Generate Sound on/],
+		['three voices', { ...baseParameters(i2v), model: 'kling-v2-6', mode: 'pro', options: { sound: true, voiceIds: 'a,b,c' } }, /"Voice IDs" has 3 IDs, Kling accepts at most 2/],
+		['four elements', { ...baseParameters(i2v), model: 'kling-v3', options: { elementIds: '1,2,3,4' } }, /"Element IDs" has 4 IDs, Kling accepts at most 3/],
+		['a non-numeric element id', { ...baseParameters(i2v), model: 'kling-v3', options: { elementIds: 'abc' } }, /"Element IDs" has "abc"/],
+		['an element id that already lost digits', { ...baseParameters(i2v), model: 'kling-v3', options: { elementIds: '={{ [829836802793406551] }}' } }, /"Element IDs" has the number .* lost digits/],
+		['end frame only on kling-v3', { ...baseParameters(i2v), imageInputType: 'none', model: 'kling-v3', imageTailInputType: 'url', imageTail: 'https://example.com/end.png' }, /"Start Frame Image" is required by model kling-v3/],
+		['end frame only in std mode', { ...baseParameters(i2v), imageInputType: 'none', model: 'kling-v1-6', mode: 'std', imageTailInputType: 'url', imageTail: 'https://example.com/end.png' }, /"Mode" must be Professional/],
+		['no frame at all', { ...baseParameters(i2v), imageInputType: 'none', model: 'kling-v1-6', mode: 'pro' }, /"Start Frame Image" is required without an End Frame Image/],
+		[
+			'shot durations that do not add up',
+			{ ...baseParameters(t2v), model: 'kling-v3', duration: '10', options: { multiShot: 'customize', shots: { shot: [{ prompt: 'a', duration: 4 }, { prompt: 'b', duration: 5 }] } } },
+			/"Shots" durations add up to 9 s, but Duration is 10 s/,
+		],
+		[
+			'seven shots',
+			{ ...baseParameters(t2v), model: 'kling-v3', duration: '7', options: { multiShot: 'customize', shots: { shot: Array.from({ length: 7 }, () => ({ prompt: 'a', duration: 1 })) } } },
+			/"Shots" has 7 shots, Kling accepts at most 6/,
+		],
+		['negative prompt when extending a kling-v1 video', { ...baseParameters(findCreateOperation('video', 'extendVideo')!), sourceModel: 'kling-v1', options: { negativePrompt: 'blur' } }, /"Negative Prompt" is not supported when extending a kling-v1 video/],
+		['cfg scale when extending a kling-v1 video', { ...baseParameters(findCreateOperation('video', 'extendVideo')!), sourceModel: 'kling-v1', options: { cfgScale: 0.4 } }, /"CFG Scale" is not supported when extending a kling-v1 video/],
+		['multi-shot on kling-v2-6', { ...baseParameters(t2v), model: 'custom', customModel: 'kling-v2-6', options: { multiShot: 'intelligence' } }, /"Multi-Shot" is not supported by model kling-v2-6/],
 	])('%s', async (_name, parameters, message) => {
 		const before = sim.requests.length;
 		const error = await run(parameters as IDataObject).then(
@@ -134,6 +161,28 @@ describe('bad parameters are refused before any request', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as Error).message).toMatch(message);
 		expect(sim.requests.length).toBe(before);
+	});
+});
+
+describe('64-bit element ids reach Kling with every digit', () => {
+	it('Image to Video on kling-v3 sends element_list ids as bare JSON integers, byte for byte', async () => {
+		const i2v = findCreateOperation('video', 'imageToVideo')!;
+		const before = posts().length;
+		const [[out]] = await run({ ...baseParameters(i2v), model: 'kling-v3', options: { elementIds: '829836802793406551, 9223372036854775807' } });
+		const sent = posts()[before];
+		expect(sent.status).toBe(200);
+		expect(sent.rawBody).toContain('"element_list":[{"element_id":829836802793406551},{"element_id":9223372036854775807}]');
+		// JSON.parse of the same bytes (what a JS receiver does) already loses the digits.
+		expect(String((sent.body as { element_list: Array<{ element_id: number }> }).element_list[0].element_id)).not.toBe('829836802793406551');
+		expect(out.json.status).toBe('submitted');
+	});
+
+	it('every POST body is sent exactly as serialised (no re-encoding by the HTTP stack)', async () => {
+		const t2v = findCreateOperation('video', 'textToVideo')!;
+		const before = posts().length;
+		await run({ ...baseParameters(t2v), prompt: 'ünïcødé "quoted" \\ / 🦊' });
+		const sent = posts()[before];
+		expect(sent.rawBody).toBe(JSON.stringify(sent.body));
 	});
 });
 

@@ -90,7 +90,7 @@ const RANDOM_FAIL_MESSAGE = 'Task failed: internal generation error (simulated f
  * @property {'same' | 'separate'} [mediaOrigin] 'separate' serves /media from a second port (another origin)
  *
  * @typedef {{ ok: boolean, code: number, iss: string | null, kind: string, present: boolean }} RequestAuth
- * @typedef {{ method: string, path: string, query: Record<string, string>, body: unknown, auth: RequestAuth, at: number,
+ * @typedef {{ method: string, path: string, query: Record<string, string>, body: unknown, rawBody?: string, auth: RequestAuth, at: number,
  *   status?: number, code?: number | null, requestId?: string, held?: boolean }} RequestRecord
  * @typedef {{ taskId: string, status: string, url: string, delivered: boolean, statusCode: number | null,
  *   dropped: boolean, duplicate: boolean, reordered: boolean, at: number, webhookId: string,
@@ -440,6 +440,8 @@ class KlingSimulator {
 				path,
 				query,
 				body,
+				// The exact bytes received, up to 256 KB (JSON.parse above loses digits of 64-bit ids; tests compare this).
+				rawBody: rawBody.length <= 256 * 1024 ? rawBody : undefined,
 				auth: { ok: verdict.ok, code: verdict.code, iss: verdict.iss, kind: verdict.kind, present: verdict.present },
 				at: Date.now(),
 			};

@@ -264,6 +264,11 @@ function videoOptions(body, model) {
 
 	const sound = str(body, 'sound', '', { values: ['on', 'off'] });
 	if (sound === 'on' && !hasAudio) throw new FieldError('sound', `"on" is only supported by kling-v2-6 and kling-v3 (got model ${model})`);
+	// Capability map (DOC-26 L894–1000): kling-v2-6 std is "only no audio"; start/end frame on v2-6 is "pro, only no audio".
+	if (sound === 'on' && model === 'kling-v2-6') {
+		if ((mode ?? 'std') !== 'pro') throw new FieldError('sound', '"on" needs mode "pro" on kling-v2-6 (std makes silent videos only)');
+		if (present(body.image_tail)) throw new FieldError('sound', '"on" cannot be combined with image_tail on kling-v2-6 (start/end frame is silent only)');
+	}
 
 	const multiShot = bool(body, 'multi_shot', '');
 	const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
@@ -293,6 +298,8 @@ function videoOptions(body, model) {
 	}
 
 	const voices = arr(body, 'voice_list', '', { max: 2 });
+	// Voice control: kling-v2-6 pro only in the capability map (kling-v3 "❌").
+	if (voices && voices.length && model !== 'kling-v2-6') throw new FieldError('voice_list', `is only supported by kling-v2-6 (got model ${model})`);
 	if (voices) {
 		voices.forEach((v, i) => {
 			if (!isObj(v)) throw new FieldError(`voice_list[${i}]`, 'must be an object');
@@ -302,6 +309,27 @@ function videoOptions(body, model) {
 		if (voices.length && sound !== 'on') throw new FieldError('voice_list', 'requires sound "on"');
 	}
 	return { mode, duration: dur };
+}
+
+/**
+ * `element_list[{element_id}]`. The docs type element_id `long` (18-digit examples); whether Kling also
+ * takes a quoted id is UNCERTAIN (kling-api-2026.md §4.2.3, §6 q3), so the simulator refuses a string:
+ * a client must send the bare integer with every digit (checked byte for byte against `rawBody`).
+ * @param {Obj} body @param {number} max
+ */
+function elementListOf(body, max) {
+	const elements = arr(body, 'element_list', '', { max });
+	if (!elements) return undefined;
+	elements.forEach((e, i) => {
+		const ep = `element_list[${i}].`;
+		if (!isObj(e)) throw new FieldError(`element_list[${i}]`, 'must be an object');
+		checkKeys(e, ['element_id'], ep);
+		const id = e.element_id;
+		if (!present(id)) throw missing(`${ep}element_id`);
+		if (typeof id === 'string') throw new FieldError(`${ep}element_id`, 'must be a JSON integer (long), not a string');
+		if (!Number.isInteger(id) || /** @type {number} */ (id) < 0) throw new FieldError(`${ep}element_id`, 'must be an integer id');
+	});
+	return elements;
 }
 
 /** The prompt string the lifecycle scans for `sim:` markers. */
@@ -371,18 +399,10 @@ const VALIDATORS = {
 			if (groups.length > 1) {
 				throw new FieldError(String(groups[1]), `cannot be combined with ${groups[0]} (image+image_tail, static_mask/dynamic_masks and camera_control are mutually exclusive)`);
 			}
-			const elements = arr(body, 'element_list', '', { max: 3 });
+			const elements = elementListOf(body, 3);
+			// Element control: kling-v3 only in the capability map.
+			if (elements && elements.length && model !== 'kling-v3') throw new FieldError('element_list', `is only supported by kling-v3 (got model ${model})`);
 			if (elements) {
-				elements.forEach((e, i) => {
-					const ep = `element_list[${i}].`;
-					if (!isObj(e)) throw new FieldError(`element_list[${i}]`, 'must be an object');
-					checkKeys(e, ['element_id'], ep);
-					const id = e.element_id;
-					if (!present(id)) throw missing(`${ep}element_id`);
-					if (!(Number.isInteger(id) || (typeof id === 'string' && /^\d+$/.test(id)))) {
-						throw new FieldError(`${ep}element_id`, 'must be an integer id');
-					}
-				});
 				if (elements.length && Array.isArray(body.voice_list) && body.voice_list.length) {
 					throw new FieldError('element_list', 'cannot be combined with voice_list');
 				}

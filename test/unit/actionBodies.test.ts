@@ -152,13 +152,49 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		const v3 = await bodyFor({ ...baseParameters(t2v), model: 'kling-v3', mode: '4k', duration: '12' });
 		expect(v3).toMatchObject({ mode: '4k', duration: '12' });
 		expect(() => validateCreate('textToVideo', v3)).not.toThrow();
-		const sound = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', options: { sound: true } });
+		const sound = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', mode: 'pro', options: { sound: true } });
 		expect(sound.sound).toBe('on');
+		expect(() => validateCreate('textToVideo', sound)).not.toThrow();
+	});
+
+	it('kling-v3 multi-shot: custom shots become multi_prompt (durations as strings), prompt not sent', async () => {
+		const t2v = findCreateOperation('video', 'textToVideo')!;
+		const body = await bodyFor({
+			...baseParameters(t2v),
+			model: 'kling-v3',
+			duration: '10',
+			options: { multiShot: 'customize', shots: { shot: [{ prompt: 'a door opens', duration: 4 }, { prompt: 'a cat walks in', duration: 6 }] } },
+		});
+		expect(body).toMatchObject({
+			multi_shot: true,
+			shot_type: 'customize',
+			multi_prompt: [
+				{ index: 1, prompt: 'a door opens', duration: '4' },
+				{ index: 2, prompt: 'a cat walks in', duration: '6' },
+			],
+		});
+		expect(body.prompt).toBeUndefined();
+		expect(() => validateCreate('textToVideo', body)).not.toThrow();
+		const i2v = findCreateOperation('video', 'imageToVideo')!;
+		const smart = await bodyFor({ ...baseParameters(i2v), model: 'kling-v3', options: { multiShot: 'intelligence' } });
+		expect(smart).toMatchObject({ multi_shot: true, shot_type: 'intelligence', prompt: 'the fox runs' });
+		expect(() => validateCreate('imageToVideo', smart)).not.toThrow();
+	});
+
+	it('image to video: end frame without a start frame (kling-v1-6 pro), voices on kling-v2-6 pro with sound', async () => {
+		const i2v = findCreateOperation('video', 'imageToVideo')!;
+		const tailOnly = await bodyFor({ ...baseParameters(i2v), imageInputType: 'none', model: 'kling-v1-6', mode: 'pro', imageTailInputType: 'url', imageTail: 'https://example.com/end.png' });
+		expect(tailOnly.image).toBeUndefined();
+		expect(tailOnly.image_tail).toBe('https://example.com/end.png');
+		expect(() => validateCreate('imageToVideo', tailOnly)).not.toThrow();
+		const voices = await bodyFor({ ...baseParameters(i2v), model: 'kling-v2-6', mode: 'pro', options: { sound: true, voiceIds: 'v-1, v-2' } });
+		expect(voices).toMatchObject({ sound: 'on', voice_list: [{ voice_id: 'v-1' }, { voice_id: 'v-2' }] });
+		expect(() => validateCreate('imageToVideo', voices)).not.toThrow();
 	});
 
 	it('options the selected model does not take are hidden, and n8n drops them from the body', async () => {
 		const t2v = findCreateOperation('video', 'textToVideo')!;
-		const body = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', options: { cfgScale: 0.5, cameraControlType: 'down_back', sound: true } });
+		const body = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', mode: 'pro', options: { cfgScale: 0.5, cameraControlType: 'down_back', sound: true } });
 		expect(body.cfg_scale).toBeUndefined();
 		expect(body.camera_control).toBeUndefined();
 		expect(body.sound).toBe('on');

@@ -188,7 +188,8 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 		valid: [
 			{ model_name: 'kling-v2-5-turbo', prompt: 'a cat', mode: 'pro', duration: '10', aspect_ratio: '9:16', callback_url: 'https://x.test/cb', external_task_id: 'v-t2v-1', watermark_info: { enabled: true } },
 			{ prompt: 'a dog', cfg_scale: 0.3, camera_control: { type: 'simple', config: { zoom: 5 } } },
-			{ model_name: 'kling-v3', prompt: 'x', duration: '12', mode: '4k', sound: 'on', voice_list: [{ voice_id: 'v1' }] },
+			{ model_name: 'kling-v3', prompt: 'x', duration: '12', mode: '4k', sound: 'on' },
+			{ model_name: 'kling-v2-6', prompt: 'x', mode: 'pro', sound: 'on', voice_list: [{ voice_id: 'v1' }] },
 			{ model_name: 'kling-v3', multi_shot: true, shot_type: 'customize', duration: '10', multi_prompt: [{ index: 1, prompt: 'a', duration: '4' }, { index: 2, prompt: 'b', duration: '6' }] },
 			{ model: 'kling-v1', prompt: 'legacy model field' },
 		],
@@ -209,6 +210,9 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ prompt: 'a', model_name: 'kling-v2-master', cfg_scale: 0.5 }, 'cfg_scale'],
 			[{ prompt: 'a', callback_url: 'ftp://x/cb' }, 'callback_url'],
 			[{ prompt: 'a', mode: '4k' }, 'mode'],
+			// Capability map: kling-v2-6 std is silent only; voice control is kling-v2-6 only.
+			[{ prompt: 'a', model_name: 'kling-v2-6', sound: 'on' }, 'sound'],
+			[{ prompt: 'a', model_name: 'kling-v3', sound: 'on', voice_list: [{ voice_id: 'v1' }] }, 'voice_list'],
 		],
 	},
 	imageToVideo: {
@@ -218,6 +222,7 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			{ image_tail: B64 },
 			{ image: B64, static_mask: B64, dynamic_masks: [{ mask: B64, trajectories: [{ x: 1, y: 2 }, { x: 3, y: 4 }] }] },
 			{ image: IMG, camera_control: { type: 'down_back' } },
+			{ image: IMG, model_name: 'kling-v3', element_list: [{ element_id: 829836802793406 }, { element_id: 2 }] },
 		],
 		invalid: [
 			[{ prompt: 'no image' }, 'image'],
@@ -230,6 +235,9 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ image: 'not base64 !!' }, 'image'],
 			[{ image: IMG, model_name: 'kling-v9' }, 'model_name'],
 			[{ image: IMG, duration: '7' }, 'duration'],
+			[{ image: IMG, model_name: 'kling-v3', element_list: [{ element_id: '829836802793406551' }] }, 'element_list[0].element_id'],
+			[{ image: IMG, model_name: 'kling-v2-6', element_list: [{ element_id: 1 }] }, 'element_list'],
+			[{ image: IMG, image_tail: IMG, model_name: 'kling-v2-6', mode: 'pro', sound: 'on' }, 'sound'],
 		],
 	},
 	multiImageToVideo: {

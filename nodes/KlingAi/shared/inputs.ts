@@ -47,8 +47,10 @@ export interface MediaInputSpec {
 	/** Label used in the UI and in error messages ("Start Frame Image"). */
 	displayName: string;
 	kind: MediaKind;
-	/** Optional inputs get a "None" input type (the default). */
+	/** Optional inputs get a "None" input type (the default unless `defaultInputType` says otherwise). */
 	optional?: boolean;
+	/** Default input type; 'url' keeps saved workflows of a formerly required input unchanged. */
+	defaultInputType?: 'url' | 'none';
 	/** Only a URL is accepted by Kling for this field (e.g. lip-sync video_url). */
 	urlOnly?: boolean;
 	description?: string;
@@ -67,11 +69,15 @@ const inputTypeOptions = (spec: MediaInputSpec): INodePropertyOptions[] => {
 	return list;
 };
 
+export function defaultInputType(spec: MediaInputSpec): MediaInputType {
+	return spec.defaultInputType ?? (spec.optional ? 'none' : 'url');
+}
+
 /** The "…Input Type" selector and the fields it reveals. Wrap the result in the operation's displayOptions. */
 export function mediaInputProperties(spec: MediaInputSpec): INodeProperties[] {
 	const limits = MEDIA_LIMITS[spec.kind];
 	const show = (type: MediaInputType) => ({ show: { [`${spec.name}InputType`]: [type] } });
-	const defaultType: MediaInputType = spec.optional ? 'none' : 'url';
+	const defaultType = defaultInputType(spec);
 	const props: INodeProperties[] = [
 		{
 			displayName: `${spec.displayName} Input Type`,
@@ -287,7 +293,7 @@ function toOperationError(ctx: MediaContext, error: unknown, itemIndex: number):
 
 /** Read a media input described by mediaInputProperties(); undefined for an optional input set to None. */
 export async function resolveMediaInput(ctx: MediaContext, itemIndex: number, spec: MediaInputSpec): Promise<ResolvedMedia | undefined> {
-	const type = ctx.getNodeParameter(`${spec.name}InputType`, itemIndex, spec.optional ? 'none' : 'url') as MediaInputType;
+	const type = ctx.getNodeParameter(`${spec.name}InputType`, itemIndex, defaultInputType(spec)) as MediaInputType;
 	try {
 		if (type === 'none') return undefined;
 		if (type === 'url') return { value: checkMediaUrl(spec.displayName, String(ctx.getNodeParameter(spec.name, itemIndex, ''))), source: 'url' };
