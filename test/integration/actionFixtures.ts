@@ -33,9 +33,10 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 				? { ...common, videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/v.mp4', lipSyncMode: 'audio2video', audioInputType: 'url', audio: 'https://example.com/a.mp3' }
 				: { ...common, videoSource: 'videoId', videoId: 'video-123', lipSyncMode: 'text2video', text: 'Hello there', voiceId: 'oversea_male1' };
 		case 'applyEffect':
-			return variant === 'dual'
-				? { ...common, effectInput: 'dual', effectScene: 'heart_gesture', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` }
-				: { ...common, effectInput: 'single', effectScene: 'bloombloom', imageInputType: 'url', image: IMG };
+			if (variant === 'dual') return { ...common, effectInput: 'dual', effectScene: 'hug_pro', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` };
+			if (variant === 'dual2025') return { ...common, effectInput: 'dual', effectScene: 'heart_gesture', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` };
+			if (variant === 'single2025') return { ...common, effectInput: 'single', effectScene: 'bloombloom', imageInputType: 'url', image: IMG };
+			return { ...common, effectInput: 'single', effectScene: 'color_mixing', imageInputType: 'url', image: IMG };
 		case 'generateImage':
 			return { ...common, prompt: 'a red apple' };
 		case 'expandImage':
@@ -50,7 +51,7 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 /** Operation variants whose model/mode lists differ (lip-sync modes, one vs two-image effects). */
 export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'lipSync') return ['text', 'audio'];
-	if (op.value === 'applyEffect') return ['single', 'dual'];
+	if (op.value === 'applyEffect') return ['single', 'dual', 'single2025', 'dual2025'];
 	return [undefined];
 }
 

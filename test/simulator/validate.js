@@ -474,7 +474,9 @@ const VALIDATORS = {
 			// Three documented input shapes (kling-api-2026.md §4.6, UNCERTAIN which extra keys Kling still
 			// tolerates): 09/2026 single {image} / dual {images}; 02/2026 adds duration ("5"|"10" single,
 			// "5" dual); 2025 dual {model_name, mode, images, duration}. All three are accepted.
-			if (DUAL_EFFECT_SCENES.includes(scene)) {
+			// A scene outside both lists (Kling keeps adding them) is judged by its input: `images` = two-image
+			// (UNCERTAIN: the simulator cannot know a new scene's kind; Kling decides).
+			if (DUAL_EFFECT_SCENES.includes(scene) || present(input.images)) {
 				checkKeys(input, ['model_name', 'mode', 'images', 'image', 'duration'], p, `effect_scene "${scene}"`);
 				const model = str(input, 'model_name', p, { values: DUAL_EFFECT_MODELS });
 				if (scene === 'fight' && model && model !== 'kling-v1-6') {

@@ -212,12 +212,21 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		expect(() => validateCreate('lipSync', audio)).not.toThrow();
 	});
 
-	it('dual-image effect sends images [left, right] with model and mode', async () => {
+	it('effects: the 09/2026 shape (input.image / input.images, no model, mode or duration); 2025 presets keep theirs', async () => {
 		const op = findCreateOperation('video', 'applyEffect')!;
-		const body = await bodyFor({ ...baseParameters(op, 'dual'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
-		expect(body).toMatchObject({ effect_scene: 'heart_gesture', input: { model_name: 'kling-v1-6', mode: 'pro', duration: '10', images: [expect.any(String), expect.any(String)] } });
+		const pro = await bodyFor({ ...baseParameters(op, 'dual'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
+		expect(pro).toEqual({ effect_scene: 'hug_pro', input: { images: ['https://example.com/kling/input.png', 'https://example.com/kling/input.png?r'] }, external_task_id: expect.any(String) });
+		const one = await bodyFor(baseParameters(op, 'single'));
+		expect(one.input).toEqual({ image: 'https://example.com/kling/input.png' });
+		const newScene = await bodyFor({ ...baseParameters(op, 'dual'), effectScene: 'custom', customEffectScene: 'brand_new_duo' });
+		expect(newScene).toMatchObject({ effect_scene: 'brand_new_duo', input: { images: [expect.any(String), expect.any(String)] } });
+		for (const b of [pro, one, newScene]) expect(() => validateCreate('videoEffects', b)).not.toThrow();
+		const legacy = await bodyFor({ ...baseParameters(op, 'dual2025'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
+		expect(legacy).toMatchObject({ effect_scene: 'heart_gesture', input: { model_name: 'kling-v1-6', mode: 'pro', duration: '10', images: [expect.any(String), expect.any(String)] } });
 		const custom = await bodyFor({ ...baseParameters(op, 'single'), effectScene: 'custom', customEffectScene: 'squish' });
 		expect(custom).toMatchObject({ effect_scene: 'squish', input: { duration: '5' } });
+		await expectFieldError({ ...baseParameters(op, 'single'), effectScene: 'custom', customEffectScene: 'kiss_pro' }, /"Effect Scene" "kiss_pro" takes two images/);
+		await expectFieldError({ ...baseParameters(op, 'dual'), effectScene: 'custom', customEffectScene: 'color_mixing' }, /"Effect Scene" "color_mixing" takes one image/);
 	});
 
 	it('image generation with a base64 reference image and subject fidelity', async () => {
