@@ -14,6 +14,9 @@ export const node = new KlingAi();
 export const properties = node.description.properties;
 
 export const IMG = 'https://example.com/kling/input.png';
+export const SESSION_PLACEHOLDER = 'identify-face-session';
+/** Combos whose create makes a synchronous Kling call first (not buildable without a server). */
+export const needsServer = (c: { op: { value: string }; variant?: string }) => c.op.value === 'advancedLipSync' && c.variant === 'identify';
 export const png = (label = 'in', w = 320, h = 320) => makePng(label, w, h);
 
 /** Parameters that make a valid create for the operation (URL inputs), before model/mode are set. */
@@ -43,6 +46,20 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 			return { ...common, imageInputType: 'url', image: IMG, upRatio: 0.2, downRatio: 0.2, leftRatio: 0.3, rightRatio: 0.3 };
 		case 'virtualTryOn':
 			return { ...common, humanImageInputType: 'url', humanImage: IMG, clothImageInputType: 'url', clothImage: `${IMG}?cloth` };
+		case 'omniVideo':
+			return variant === 'frames'
+				? { ...common, prompt: 'the person dances', images: { image: [{ inputType: 'url', data: IMG, role: 'first_frame' }, { inputType: 'url', data: `${IMG}?end`, role: 'end_frame' }] } }
+				: { ...common, prompt: 'the person in <<<image_1>>> waves', images: { image: [{ inputType: 'url', data: IMG }] } };
+		case 'motionControl':
+			return { ...common, imageInputType: 'url', image: IMG, motionVideoInputType: 'url', motionVideo: 'https://example.com/dance.mp4', characterOrientation: 'video' };
+		case 'avatar':
+			return { ...common, imageInputType: 'url', image: IMG, audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3' };
+		case 'advancedLipSync':
+			// 'session' reuses an identify-face session (SESSION_PLACEHOLDER is replaced by a live one against
+			// the simulator); 'identify' runs identify-face inside the create (needs the simulator).
+			return variant === 'identify'
+				? { ...common, faceSession: 'identify', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/talk.mp4', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 }
+				: { ...common, faceSession: 'session', sessionId: SESSION_PLACEHOLDER, faceId: '0', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -52,6 +69,8 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'lipSync') return ['text', 'audio'];
 	if (op.value === 'applyEffect') return ['single', 'dual', 'single2025', 'dual2025'];
+	if (op.value === 'omniVideo') return ['reference', 'frames'];
+	if (op.value === 'advancedLipSync') return ['session', 'identify'];
 	return [undefined];
 }
 

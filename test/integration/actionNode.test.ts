@@ -14,7 +14,7 @@ import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { tokensMatch } from '../../nodes/KlingAi/shared/signature';
 import { CREATE_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
 import { MAX_PAGE_SIZE } from '../../nodes/KlingAi/shared/api';
-import { allCombos, baseParameters, node, png } from './actionFixtures';
+import { SESSION_PLACEHOLDER, allCombos, baseParameters, node, png } from './actionFixtures';
 
 jest.setTimeout(60_000);
 
@@ -47,11 +47,20 @@ async function run(parameters: IDataObject, items?: Items, opts?: Parameters<typ
 
 const posts = () => sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/'));
 
+/** A live identify-face session of the simulator (for Lip Sync with "Use Session From Identify Face"). */
+async function faceSession(): Promise<string> {
+	const [[out]] = await run({ resource: 'video', operation: 'identifyFace', videoSource: 'videoId', videoId: 'video-123' });
+	return String(out.json.sessionId);
+}
+
 describe('every create operation x model x mode the node offers is accepted by the simulator', () => {
 	it.each(allCombos().map((c) => [c.label, c] as const))('%s', async (_label, combo) => {
+		let parameters = combo.parameters;
+		if (parameters.sessionId === SESSION_PLACEHOLDER) parameters = { ...parameters, sessionId: await faceSession() };
 		const before = posts().length;
-		const [[out]] = await run(combo.parameters);
-		const sent = posts().slice(before);
+		const [[out]] = await run(parameters);
+		// Lip Sync without a session runs identify-face (synchronous) first, then the create.
+		const sent = posts().slice(before).filter((r) => r.path !== '/v1/videos/identify-face');
 		expect(sent).toHaveLength(1);
 		expect(sent[0].status).toBe(200);
 		expect(out.pairedItem).toEqual({ item: 0 });

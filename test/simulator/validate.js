@@ -35,6 +35,8 @@ const AUDIO_MAX_BYTES = 5 * 1024 * 1024;
 const T2V_MODELS = ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
 const I2V_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
 const MULTI_I2V_MODELS = ['kling-v1-6'];
+const OMNI_MODELS = ['kling-video-o1', 'kling-v3-omni'];
+const MOTION_MODELS = ['kling-v2-6', 'kling-v3'];
 const IMAGE_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v2', 'kling-v2-new', 'kling-v2-1', 'kling-v3'];
 const TRY_ON_MODELS = ['kolors-virtual-try-on-v1', 'kolors-virtual-try-on-v1-5'];
 const DUAL_EFFECT_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6'];
@@ -272,30 +274,8 @@ function videoOptions(body, model) {
 
 	const multiShot = bool(body, 'multi_shot', '');
 	const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
-	const prompts = arr(body, 'multi_prompt', '', { max: 6 });
-	if (multiShot) {
-		if (!isV3) throw new FieldError('multi_shot', `is only supported by kling-v3 (got model ${model})`);
-		if (!shotType) throw missing('shot_type');
-	} else {
-		if (shotType !== undefined) throw new FieldError('shot_type', 'requires multi_shot: true');
-		if (prompts !== undefined) throw new FieldError('multi_prompt', 'requires multi_shot: true');
-	}
-	if (multiShot && shotType === 'customize') {
-		if (!prompts || prompts.length === 0) throw missing('multi_prompt');
-		let total = 0;
-		prompts.forEach((shot, i) => {
-			const sp = `multi_prompt[${i}].`;
-			if (!isObj(shot)) throw new FieldError(`multi_prompt[${i}]`, 'must be an object');
-			checkKeys(shot, ['index', 'prompt', 'duration'], sp);
-			num(shot, 'index', sp, { int: true, min: 1, max: 6 });
-			str(shot, 'prompt', sp, { required: true, max: 512 });
-			const d = duration(shot, 'duration', sp, DURATIONS_V3.concat(['1', '2']), true);
-			total += Number(d);
-		});
-		if (total !== Number(dur)) {
-			throw new FieldError('multi_prompt', `shot durations must add up to duration ${dur} (got ${total})`);
-		}
-	}
+	if (multiShot && !isV3) throw new FieldError('multi_shot', `is only supported by kling-v3 (got model ${model})`);
+	multiShotFields(body, multiShot, shotType, dur);
 
 	const voices = arr(body, 'voice_list', '', { max: 2 });
 	// Voice control: kling-v2-6 pro only in the capability map (kling-v3 "❌").
@@ -309,6 +289,38 @@ function videoOptions(body, model) {
 		if (voices.length && sound !== 'on') throw new FieldError('voice_list', 'requires sound "on"');
 	}
 	return { mode, duration: dur };
+}
+
+/**
+ * multi_shot / shot_type / multi_prompt (DOC-26 t2v, i2v, omni): ≤6 shots, each ≥1 s, sum = duration.
+ * @param {Obj} body @param {boolean | undefined} multiShot @param {string | undefined} shotType @param {string} dur
+ */
+function multiShotFields(body, multiShot, shotType, dur) {
+	const prompts = arr(body, 'multi_prompt', '', { max: 6 });
+	if (multiShot) {
+		if (!shotType) throw missing('shot_type');
+	} else {
+		if (shotType !== undefined) throw new FieldError('shot_type', 'requires multi_shot: true');
+		if (prompts !== undefined) throw new FieldError('multi_prompt', 'requires multi_shot: true');
+	}
+	if (multiShot && shotType === 'customize') {
+		if (!prompts || prompts.length === 0) throw missing('multi_prompt');
+		let total = 0;
+		prompts.forEach((shot, i) => {
+			const sp = `multi_prompt[${i}].`;
+			if (!isObj(shot)) throw new FieldError(`multi_prompt[${i}]`, 'must be an object');
+			checkKeys(shot, ['index', 'prompt', 'duration'], sp);
+			num(shot, 'index', sp, { int: true, min: 1, max: 6 });
+			// The field table says ≤512 characters per shot, but Kling's own omni multi-shot example
+			// (DOC-26 L1751) sends 514: the docs disagree, so only the overall prompt limit is enforced.
+			str(shot, 'prompt', sp, { required: true, max: MAX_PROMPT });
+			const d = duration(shot, 'duration', sp, DURATIONS_V3.concat(['1', '2']), true);
+			total += Number(d);
+		});
+		if (total !== Number(dur)) {
+			throw new FieldError('multi_prompt', `shot durations must add up to duration ${dur} (got ${total})`);
+		}
+	}
 }
 
 /**
@@ -501,6 +513,131 @@ const VALIDATORS = {
 			}
 		},
 	},
+	// ---- 2026 video families (kling-api-2026.md §2(b) b.2–b.6; DOC-26 field tables) ----
+	omniVideo: {
+		fields: ['model_name', 'multi_shot', 'shot_type', 'prompt', 'multi_prompt', 'image_list', 'element_list', 'video_list', 'sound', 'mode', 'aspect_ratio', 'duration'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: OMNI_MODELS }) ?? 'kling-video-o1';
+			const isV3 = model === 'kling-v3-omni';
+			const multiShot = bool(body, 'multi_shot', '');
+			const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
+			// DOC-26: prompt must not be empty unless multi_shot with shot_type customize.
+			str(body, 'prompt', '', { required: !(multiShot && shotType === 'customize'), max: MAX_PROMPT });
+			const mode = str(body, 'mode', '', { values: ['std', 'pro', '4k'] }) ?? 'pro';
+			const images = arr(body, 'image_list', '') ?? [];
+			let first = false;
+			let end = false;
+			images.forEach((e, i) => {
+				const ip = `image_list[${i}].`;
+				if (!isObj(e)) throw new FieldError(`image_list[${i}]`, 'must be an object {image_url, type?}');
+				checkKeys(e, ['image_url', 'type'], ip);
+				media(e, 'image_url', ip, { required: true, maxBytes: IMAGE_MAX_BYTES });
+				const type = str(e, 'type', ip, { values: ['first_frame', 'end_frame'] });
+				if (type === 'first_frame') first = true;
+				if (type === 'end_frame') end = true;
+			});
+			if (end && !first) throw new FieldError('image_list', 'an end_frame needs a first_frame (end frame alone is not supported)');
+			const elements = elementListOf(body, 7) ?? [];
+			const videos = arr(body, 'video_list', '', { max: 1 }) ?? [];
+			let base = false;
+			videos.forEach((v, i) => {
+				const vp = `video_list[${i}].`;
+				if (!isObj(v)) throw new FieldError(`video_list[${i}]`, 'must be an object {video_url, refer_type?, keep_original_sound?}');
+				checkKeys(v, ['video_url', 'refer_type', 'keep_original_sound'], vp);
+				media(v, 'video_url', vp, { required: true, urlOnly: true });
+				base = (str(v, 'refer_type', vp, { values: ['feature', 'base'] }) ?? 'base') === 'base';
+				str(v, 'keep_original_sound', vp, { values: ['yes', 'no'] });
+			});
+			const refs = images.length + elements.length;
+			if (videos.length ? refs > 4 : refs > 7) {
+				throw new FieldError('image_list', `images + elements must be at most ${videos.length ? 4 : 7} ${videos.length ? 'with' : 'without'} a reference video (got ${refs})`);
+			}
+			if (first && elements.length > 3) throw new FieldError('element_list', 'at most 3 elements with a first frame');
+			if (base && (first || end)) throw new FieldError('image_list', 'first/end frames cannot be combined with a base (edit) video');
+			if (mode === '4k' && !isV3) throw new FieldError('mode', '"4k" is only available for kling-v3-omni');
+			if (mode === '4k' && videos.length) throw new FieldError('mode', '"4k" is not available with a reference video');
+			const sound = str(body, 'sound', '', { values: ['on', 'off'] });
+			if (sound === 'on' && videos.length) throw new FieldError('sound', 'can only be "off" with a reference video');
+			// "required when NOT using first-frame reference or video editing" (DOC-26): refused when missing.
+			const ratio = str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
+			if (!ratio && !first && !base) throw new FieldError('aspect_ratio', 'is required without a first frame or a base video', 1200);
+			const dur = duration(body, 'duration', '', isV3 ? DURATIONS_V3 : DURATIONS_V3.slice(0, 8)) ?? '5';
+			if (multiShot && !isV3) throw new FieldError('multi_shot', `is only supported by kling-v3-omni (got model ${model})`);
+			multiShotFields(body, multiShot, shotType, dur);
+		},
+	},
+	motionControl: {
+		fields: ['model_name', 'prompt', 'image_url', 'video_url', 'element_list', 'keep_original_sound', 'character_orientation', 'mode'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: MOTION_MODELS }) ?? 'kling-v2-6';
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			media(body, 'image_url', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			media(body, 'video_url', '', { required: true, urlOnly: true });
+			const elements = elementListOf(body, 1);
+			if (elements && elements.length && model !== 'kling-v3') throw new FieldError('element_list', `is only supported by kling-v3 (got model ${model})`);
+			str(body, 'keep_original_sound', '', { values: ['yes', 'no'] });
+			str(body, 'character_orientation', '', { required: true, values: ['image', 'video'] });
+			str(body, 'mode', '', { required: true, values: ['std', 'pro'] });
+		},
+	},
+	avatar: {
+		fields: ['image', 'audio_id', 'sound_file', 'prompt', 'mode'],
+		check(body) {
+			media(body, 'image', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			const audioId = str(body, 'audio_id', '');
+			const sound = media(body, 'sound_file', '', { maxBytes: AUDIO_MAX_BYTES });
+			if (!audioId && !sound) throw new FieldError('audio_id', 'audio_id or sound_file is required', 1200);
+			if (audioId && sound) throw new FieldError('sound_file', 'cannot be combined with audio_id (use exactly one)');
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			str(body, 'mode', '', { values: ['std', 'pro'] });
+		},
+	},
+	advancedLipSync: {
+		fields: ['session_id', 'face_choose'],
+		check(body) {
+			str(body, 'session_id', '', { required: true });
+			// "face_choose … currently only one face" (DOC-26 L4930).
+			const faces = arr(body, 'face_choose', '', { required: true, min: 1, max: 1 }) ?? [];
+			faces.forEach((f, i) => {
+				const fp = `face_choose[${i}].`;
+				if (!isObj(f)) throw new FieldError(`face_choose[${i}]`, 'must be an object');
+				checkKeys(f, ['face_id', 'audio_id', 'sound_file', 'sound_start_time', 'sound_end_time', 'sound_insert_time', 'sound_volume', 'original_audio_volume'], fp);
+				str(f, 'face_id', fp, { required: true });
+				const audioId = str(f, 'audio_id', fp);
+				const sound = media(f, 'sound_file', fp, { maxBytes: AUDIO_MAX_BYTES });
+				if (!audioId && !sound) throw new FieldError(`${fp}audio_id`, 'audio_id or sound_file is required', 1200);
+				if (audioId && sound) throw new FieldError(`${fp}sound_file`, 'cannot be combined with audio_id (use exactly one)');
+				const start = num(f, 'sound_start_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				const end = num(f, 'sound_end_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				num(f, 'sound_insert_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				// "the cropped audio must be 2 seconds or longer" (DOC-26); the audio itself is 2–60 s.
+				if (start !== undefined && end !== undefined && end - start < 2000) throw new FieldError(`${fp}sound_end_time`, 'the cropped audio (sound_end_time - sound_start_time) must be at least 2000 ms');
+				num(f, 'sound_volume', fp, { min: 0, max: 2 });
+				num(f, 'original_audio_volume', fp, { min: 0, max: 2 });
+			});
+		},
+	},
+	multiElements: {
+		// model_name: DOC-CN lists it (default kling-v1-6), DOC-26 example sends it, DOC-NEW has none: accepted.
+		fields: ['model_name', 'session_id', 'edit_mode', 'image_list', 'prompt', 'negative_prompt', 'mode', 'duration'],
+		check(body) {
+			str(body, 'model_name', '', { values: ['kling-v1-6'] });
+			str(body, 'session_id', '', { required: true });
+			const editMode = str(body, 'edit_mode', '', { required: true, values: ['addition', 'swap', 'removal'] });
+			const images = arr(body, 'image_list', '') ?? [];
+			images.forEach((e, i) => {
+				if (!isObj(e)) throw new FieldError(`image_list[${i}]`, 'must be an object {image}');
+				checkKeys(e, ['image'], `image_list[${i}].`);
+				media(e, 'image', `image_list[${i}].`, { required: true, maxBytes: IMAGE_MAX_BYTES });
+			});
+			const [min, max] = editMode === 'addition' ? [1, 2] : editMode === 'swap' ? [1, 1] : [0, 0];
+			if (images.length < min || images.length > max) throw new FieldError('image_list', `must have ${min === max ? min : `${min} to ${max}`} image(s) for edit_mode "${editMode}" (got ${images.length})`);
+			str(body, 'prompt', '', { required: true, max: MAX_PROMPT });
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			str(body, 'mode', '', { values: ['std', 'pro'] });
+			duration(body, 'duration', '', DURATIONS_CLASSIC);
+		},
+	},
 	imageGeneration: {
 		fields: ['model_name', 'prompt', 'negative_prompt', 'image', 'image_reference', 'image_fidelity', 'human_fidelity', 'resolution', 'n', 'aspect_ratio'],
 		check(body) {
@@ -572,6 +709,8 @@ module.exports = {
 	isHttpUrl,
 	VALIDATORS,
 	COMMON_FIELDS,
-	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS },
+	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS, OMNI_MODELS, MOTION_MODELS },
+	// Helpers for the synchronous calls (identify-face, multi-elements selection) in index.js.
+	FieldErrorHelpers: { str, num, arr, media, checkKeys, isObj, missing },
 	DUAL_EFFECT_SCENES,
 };

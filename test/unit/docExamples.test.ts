@@ -28,13 +28,29 @@ describe('documented request examples are accepted', () => {
 		});
 		afterAll(() => sim.close());
 
-		it.each(known.map((e) => [`${e.taskType}: ${e.label}`, e] as const))('%s', async (_l, e) => {
-			expect(isTaskType(e.taskType)).toBe(true);
-			const res = await fetch(`${sim.url}${ENDPOINTS[e.taskType as keyof typeof ENDPOINTS].path}`, {
+		const post = async (path: string, body: unknown) =>
+			await fetch(`${sim.url}${path}`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-				body: JSON.stringify(docJson(e.text, e.placeholders)),
+				body: JSON.stringify(body),
 			});
+
+		/** A live simulator session standing in for the docs' session id (which only Kling knows). */
+		async function liveSession(kind: 'identifyFace' | 'initSelection'): Promise<string> {
+			const path = kind === 'identifyFace' ? '/v1/videos/identify-face' : '/v1/videos/multi-elements/init-selection';
+			const r = (await (await post(path, { video_url: 'https://example.com/v.mp4' })).json()) as { data: { session_id: string } };
+			if (kind === 'initSelection') {
+				await post('/v1/videos/multi-elements/add-selection', { session_id: r.data.session_id, frame_index: 0, points: [{ x: 0.5, y: 0.5 }] });
+			}
+			return r.data.session_id;
+		}
+
+		it.each(known.map((e) => [`${e.taskType}: ${e.label}`, e] as const))('%s', async (_l, e) => {
+			expect(isTaskType(e.taskType)).toBe(true);
+			const body = docJson(e.text, e.placeholders) as Record<string, unknown>;
+			if (e.taskType === 'advancedLipSync') body.session_id = await liveSession('identifyFace');
+			if (e.taskType === 'multiElements') body.session_id = await liveSession('initSelection');
+			const res = await post(ENDPOINTS[e.taskType as keyof typeof ENDPOINTS].path, body);
 			const json = (await res.json()) as { code: number; message: string; data: { task_id: string } };
 			expect(json.message).toBe('SUCCEED');
 			expect(res.status).toBe(200);

@@ -10,15 +10,19 @@ import { expandImage } from './image/expandImage';
 import { generateImage } from './image/generateImage';
 import { virtualTryOn } from './image/virtualTryOn';
 import { getTaskProperties, listTasksProperties } from './task/taskOperations';
-import type { CreateOperation } from './types';
+import type { CreateOperation, SyncOperation } from './types';
 import { applyEffect } from './video/applyEffect';
 import { extendVideo } from './video/extendVideo';
 import { imageToVideo } from './video/imageToVideo';
+import { advancedLipSync, identifyFace } from './video/advancedLipSync';
+import { avatar } from './video/avatar';
 import { lipSync } from './video/lipSync';
+import { motionControl } from './video/motionControl';
+import { omniVideo } from './video/omniVideo';
 import { multiImageToVideo } from './video/multiImageToVideo';
 import { textToVideo } from './video/textToVideo';
 
-export type { CreateOperation } from './types';
+export type { CreateOperation, SyncOperation } from './types';
 
 /** Every create operation; a new endpoint's description file is added here. */
 export const CREATE_OPERATIONS: readonly CreateOperation[] = [
@@ -26,12 +30,23 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	imageToVideo,
 	multiImageToVideo,
 	extendVideo,
+	advancedLipSync,
 	lipSync,
 	applyEffect,
+	omniVideo,
+	motionControl,
+	avatar,
 	generateImage,
 	expandImage,
 	virtualTryOn,
 ];
+
+/** Synchronous calls offered as operations (no task). */
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace];
+
+export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
+	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
+}
 
 export function findCreateOperation(resource: string, operation: string): CreateOperation | undefined {
 	return CREATE_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
@@ -58,7 +73,7 @@ function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 }
 
 function operationProperty(resource: KlingResource, defaultOperation: string): INodeProperties {
-	const creates = CREATE_OPERATIONS.filter((o) => o.resource === resource).map((o) => ({
+	const creates = [...CREATE_OPERATIONS, ...SYNC_OPERATIONS].filter((o) => o.resource === resource).map((o) => ({
 		name: o.name,
 		value: o.value,
 		action: o.action,
@@ -105,7 +120,7 @@ const accountOperation: INodeProperties = {
 	default: 'getResourcePacks',
 };
 
-function showFor(op: CreateOperation) {
+function showFor(op: CreateOperation | SyncOperation) {
 	return { show: { resource: [op.resource], operation: [op.value] } };
 }
 
@@ -136,6 +151,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		operationProperty('image', 'generateImage'),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
+		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...callbackProperties(CREATE_OPERATIONS),
 		...(extras.createCommon ?? []),
 		...CREATE_OPERATIONS.map(optionsCollection),

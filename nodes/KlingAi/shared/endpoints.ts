@@ -37,6 +37,11 @@ export const TASK_TYPES = [
 	'imageGeneration',
 	'imageExpand',
 	'virtualTryOn',
+	'omniVideo',
+	'motionControl',
+	'avatar',
+	'advancedLipSync',
+	'multiElements',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -74,7 +79,27 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	imageGeneration: image('imageGeneration', 'Generate Image', '/v1/images/generations'),
 	imageExpand: image('imageExpand', 'Expand Image', '/v1/images/editing/expand'),
 	virtualTryOn: image('virtualTryOn', 'Virtual Try-On', '/v1/images/kolors-virtual-try-on'),
+	omniVideo: video('omniVideo', 'Omni Video', '/v1/videos/omni-video'),
+	motionControl: video('motionControl', 'Motion Control', '/v1/videos/motion-control'),
+	avatar: video('avatar', 'Avatar', '/v1/videos/avatar/image2video'),
+	advancedLipSync: video('advancedLipSync', 'Lip Sync', '/v1/videos/advanced-lip-sync'),
+	multiElements: video('multiElements', 'Multi-Element Edit', '/v1/videos/multi-elements'),
 };
+
+/**
+ * Synchronous Kling calls: they answer their result at once (no task, no query, no callback).
+ * identify-face feeds advanced lip-sync; the selection calls build a multi-elements session.
+ */
+export const SYNC_PATHS = {
+	identifyFace: '/v1/videos/identify-face',
+	initSelection: '/v1/videos/multi-elements/init-selection',
+	addSelection: '/v1/videos/multi-elements/add-selection',
+	deleteSelection: '/v1/videos/multi-elements/delete-selection',
+	clearSelection: '/v1/videos/multi-elements/clear-selection',
+	previewSelection: '/v1/videos/multi-elements/preview-selection',
+} as const;
+
+export type KlingSyncCall = keyof typeof SYNC_PATHS;
 
 export const ACCOUNT_COSTS_PATH = '/account/costs';
 

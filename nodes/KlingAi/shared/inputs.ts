@@ -6,6 +6,7 @@
 import {
 	NodeOperationError,
 	type IBinaryData,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -337,4 +338,98 @@ export function resolveInlineMedia(ctx: MediaContext, itemIndex: number, field: 
 	} catch (error) {
 		return toOperationError(ctx, error, itemIndex);
 	}
+}
+
+// ------------------------------------------------------------------ lists of media inputs
+
+export interface MediaListSpec {
+	/** Parameter name of the fixedCollection; entries live under `${name}.${entryName}`. */
+	name: string;
+	entryName: string;
+	/** Label of the list ("Reference Images") and of one entry ("Reference Image" → "Reference Image 2"). */
+	displayName: string;
+	entryDisplayName: string;
+	kind: MediaKind;
+	min: number;
+	max: number;
+	description?: string;
+	/** Extra fields of each entry (e.g. an image's role), read back from `entry`. */
+	extraValues?: INodeProperties[];
+}
+
+/** A repeatable media input: each entry is a URL, raw base64 or a binary property (same checks as one input). */
+export function mediaListProperty(spec: MediaListSpec): INodeProperties {
+	const limits = MEDIA_LIMITS[spec.kind];
+	return {
+		displayName: spec.displayName,
+		name: spec.name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, maxAllowedFields: spec.max },
+		default: {},
+		required: spec.min > 0,
+		placeholder: `Add ${spec.entryDisplayName}`,
+		description: spec.description ?? `${spec.min} to ${spec.max} ${spec.displayName.toLowerCase()} (${limits.label})`,
+		options: [
+			{
+				displayName: spec.entryDisplayName,
+				name: spec.entryName,
+				values: [
+					{
+						displayName: 'Input Type',
+						name: 'inputType',
+						type: 'options',
+						options: [
+							{ name: 'URL', value: 'url' },
+							{ name: 'Base64', value: 'base64' },
+							{ name: 'Binary Property', value: 'binary' },
+						],
+						default: 'url',
+						description: `How this ${spec.kind} is provided`,
+					},
+					{
+						displayName: 'URL or Base64',
+						name: 'data',
+						type: 'string',
+						default: '',
+						description: 'Public http(s) URL, or raw base64 when Input Type is Base64',
+						displayOptions: { show: { inputType: ['url', 'base64'] } },
+					},
+					{
+						displayName: 'Binary Property',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'data',
+						description: `Name of the input item's binary property holding the ${spec.kind}`,
+						displayOptions: { show: { inputType: ['binary'] } },
+					},
+					...(spec.extraValues ?? []),
+				],
+			},
+		],
+	};
+}
+
+/** Read a mediaListProperty(): each entry resolved to a URL or bare base64, with its raw entry. */
+export async function resolveMediaList(ctx: MediaContext, itemIndex: number, spec: MediaListSpec): Promise<Array<{ value: string; entry: IDataObject }>> {
+	const entries = (((ctx.getNodeParameter(spec.name, itemIndex, {}) as IDataObject)?.[spec.entryName] ?? []) as IDataObject[]).filter(
+		(e) => e && typeof e === 'object',
+	);
+	const fail = (message: string, description?: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+	if (entries.length < spec.min) throw fail(`"${spec.displayName}" is required`, `Add ${spec.min} to ${spec.max} entries.`);
+	if (entries.length > spec.max) throw fail(`"${spec.displayName}" has ${entries.length} entries, Kling accepts at most ${spec.max}`);
+	const list: Array<{ value: string; entry: IDataObject }> = [];
+	for (const [n, entry] of entries.entries()) {
+		const field = `${spec.entryDisplayName} ${n + 1}`;
+		try {
+			const type = String(entry.inputType ?? 'url');
+			let value: string;
+			if (type === 'binary') value = await readBinaryMedia(ctx, itemIndex, field, spec.kind, String(entry.binaryProperty ?? 'data'));
+			else if (type === 'base64') value = checkBase64Media(field, spec.kind, toBareBase64(field, String(entry.data ?? '')));
+			else value = checkMediaUrl(field, String(entry.data ?? ''));
+			list.push({ value, entry });
+		} catch (error) {
+			return toOperationError(ctx, error, itemIndex);
+		}
+	}
+	return list;
 }

@@ -51,9 +51,10 @@ const show = (values: Record<string, string[]>) => ({ show: values });
 export const lipSync: CreateOperation = {
 	resource: 'video',
 	value: 'lipSync',
-	name: 'Lip Sync',
-	action: 'Lip-sync a video to text or audio',
-	description: 'Create a Kling task that makes the face in a video speak a text (text to speech) or follow an audio track',
+	name: 'Lip Sync (Legacy)',
+	action: 'Lip-sync a video to text or audio (legacy one-step API)',
+	description:
+		'The one-step /v1/videos/lip-sync (text to speech or audio). Kling no longer documents it in 2026; prefer "Lip Sync". Sends no external_task_id (not in its field table).',
 	taskType: 'lipSync',
 	defaultWaitMinutes: 30,
 	properties: [
