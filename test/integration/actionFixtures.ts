@@ -15,8 +15,10 @@ export const properties = node.description.properties;
 
 export const IMG = 'https://example.com/kling/input.png';
 export const SESSION_PLACEHOLDER = 'identify-face-session';
+export const SELECTION_PLACEHOLDER = 'multi-elements-session';
 /** Combos whose create makes a synchronous Kling call first (not buildable without a server). */
-export const needsServer = (c: { op: { value: string }; variant?: string }) => c.op.value === 'advancedLipSync' && c.variant === 'identify';
+export const needsServer = (c: { op: { value: string }; variant?: string }) =>
+	(c.op.value === 'advancedLipSync' && c.variant === 'identify') || (c.op.value === 'multiElementEdit' && c.variant === 'new');
 export const png = (label = 'in', w = 320, h = 320) => makePng(label, w, h);
 
 /** Parameters that make a valid create for the operation (URL inputs), before model/mode are set. */
@@ -60,6 +62,10 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 			return variant === 'identify'
 				? { ...common, faceSession: 'identify', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/talk.mp4', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 }
 				: { ...common, faceSession: 'session', sessionId: SESSION_PLACEHOLDER, faceId: '0', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 };
+		case 'multiElementEdit':
+			return variant === 'new'
+				? { ...common, editMode: 'removal', selectionSession: 'new', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/5s.mp4', frameIndex: 0, points: '0.77,0.3; 0.5,0.4', prompt: 'Delete the chick from <<<video_1>>>' }
+				: { ...common, editMode: 'swap', selectionSession: 'existing', sessionId: SELECTION_PLACEHOLDER, images: { image: [{ inputType: 'url', data: IMG }] }, prompt: 'Swap it for <<<image_1>>>' };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -71,6 +77,7 @@ export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'applyEffect') return ['single', 'dual', 'single2025', 'dual2025'];
 	if (op.value === 'omniVideo') return ['reference', 'frames'];
 	if (op.value === 'advancedLipSync') return ['session', 'identify'];
+	if (op.value === 'multiElementEdit') return ['existing', 'new'];
 	return [undefined];
 }
 

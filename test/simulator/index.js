@@ -614,7 +614,8 @@ class KlingSimulator {
 					s.frames.clear();
 					return this.ok(res, { status: 0, session_id: b.session_id }, entry);
 				}
-				if (!s.frames.size) throw new FieldError('session_id', 'nothing is selected yet (add-selection first)');
+				// What Kling answers for a preview of an empty selection is undocumented: the simulator does not
+				// refuse it (the docs' own example order previews right after clear-selection).
 				const base = `${this.mediaUrl}/media/parent`;
 				return this.ok(res, { status: 0, session_id: b.session_id, res: { video: `${base}/0.mp4`, video_cover: `${base}/0.png`, tracking_output: `${base}/1.mp4` } }, entry);
 			}

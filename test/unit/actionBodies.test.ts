@@ -60,6 +60,8 @@ describe('registry', () => {
 				'lipSync',
 				'listTasks',
 				'motionControl',
+				'multiElementEdit',
+				'multiElementSelection',
 				'multiImageToVideo',
 				'omniVideo',
 				'textToVideo',

@@ -7,7 +7,7 @@ import { parseTaskPayload } from '../../nodes/KlingAi/shared/task';
 import { isTaskType, ENDPOINTS } from '../../nodes/KlingAi/shared/endpoints';
 import { startSimulator, type KlingSimulator } from '../simulator';
 import { validateCreate, VALIDATORS } from '../simulator/validate';
-import { CALLBACK_EXAMPLE, REQUEST_EXAMPLES, RESPONSE_EXAMPLES, docJson } from './fixtures/klingDocExamples';
+import { CALLBACK_EXAMPLE, REQUEST_EXAMPLES, RESPONSE_EXAMPLES, SYNC_REQUEST_EXAMPLES, docJson } from './fixtures/klingDocExamples';
 
 const API_KEY = 'kling_api_key_test';
 const known = REQUEST_EXAMPLES.filter((e) => e.taskType in VALIDATORS);
@@ -62,6 +62,31 @@ describe('documented request examples are accepted', () => {
 	});
 });
 
+describe('documented synchronous-call examples (identify-face, multi-elements selection) are accepted', () => {
+	let sim: KlingSimulator;
+	beforeAll(async () => {
+		sim = await startSimulator({ autoAdvance: false });
+	});
+	afterAll(() => sim.close());
+
+	it('in the documented order, with the simulator session standing in for the docs\' session id', async () => {
+		let sessionId = '';
+		for (const e of SYNC_REQUEST_EXAMPLES) {
+			const body = docJson(e.text) as Record<string, unknown>;
+			if ('session_id' in body) body.session_id = sessionId;
+			const res = await fetch(`${sim.url}${e.path}`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			const json = (await res.json()) as { message: string; data: { session_id?: string } };
+			expect([e.call, json.message]).toEqual([e.call, 'SUCCEED']);
+			if (e.call === 'initSelection') sessionId = String(json.data.session_id);
+		}
+		expect(SYNC_REQUEST_EXAMPLES.map((e) => e.call)).toEqual(['identifyFace', 'initSelection', 'addSelection', 'deleteSelection', 'clearSelection', 'previewSelection']);
+	});
+});
+
 describe('documented response and callback examples parse into the normalised item', () => {
 	it.each(RESPONSE_EXAMPLES.map((e) => [`${e.label} (line ${e.line})`, e] as const))('%s', (_l, e) => {
 		const body = docJson(e.text.replace(/"task_status":\s*"string"/, '"task_status": "succeed"'));
@@ -76,6 +101,8 @@ describe('documented response and callback examples parse into the normalised it
 			videos: [{ id: 'string', url: 'string', watermarkUrl: 'string', durationSeconds: null }],
 		});
 		if (e.text.includes('parent_video')) expect(item.parentVideo).toMatchObject({ id: 'string', url: 'string' });
+		if (e.taskType === 'multiElements') expect(item.videos[0].sessionId).toBe('id');
+		else expect(item.videos[0].sessionId).toBeUndefined();
 		if (type) expect(item.resultKind).toBe('videos');
 	});
 

@@ -990,8 +990,8 @@ describe('2026 families: synchronous sessions, lifecycle, query and list', () =>
 		expect(sim.task(taskId)!.task.task_result.videos[0].session_id).toBe(sessionId);
 		const clear = await call(sim, 'POST', '/v1/videos/multi-elements/clear-selection', { body: { session_id: sessionId } });
 		expect(clear.json.code).toBe(0);
-		const afterClear = await call(sim, 'POST', '/v1/videos/multi-elements/preview-selection', { body: { session_id: sessionId } });
-		expect(afterClear.json.message).toMatch(/^session_id: nothing is selected/);
+		const afterClear = await create(sim, 'multiElements', { session_id: sessionId, edit_mode: 'swap', image_list: [{ image: IMG }], prompt: 'swap' });
+		expect(afterClear.json.message).toMatch(/^session_id: mark the element to swap first/);
 		expect((await call(sim, 'GET', '/v1/videos/multi-elements/init-selection')).status).toBe(404);
 	});
 

@@ -18,6 +18,7 @@ import { advancedLipSync, identifyFace } from './video/advancedLipSync';
 import { avatar } from './video/avatar';
 import { lipSync } from './video/lipSync';
 import { motionControl } from './video/motionControl';
+import { multiElementEdit, multiElementSelection } from './video/multiElements';
 import { omniVideo } from './video/omniVideo';
 import { multiImageToVideo } from './video/multiImageToVideo';
 import { textToVideo } from './video/textToVideo';
@@ -36,13 +37,14 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	omniVideo,
 	motionControl,
 	avatar,
+	multiElementEdit,
 	generateImage,
 	expandImage,
 	virtualTryOn,
 ];
 
 /** Synchronous calls offered as operations (no task). */
-export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace];
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection];
 
 export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
 	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);

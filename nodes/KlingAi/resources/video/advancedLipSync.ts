@@ -15,7 +15,7 @@ const VIDEO_URL: MediaInputSpec = { name: 'videoUrl', displayName: 'Video', kind
 const SOUND: MediaInputSpec = { name: 'soundFile', displayName: 'Audio File', kind: 'audio', description: 'The speech the face should follow, 2 to 60 s.' };
 
 /** Video source fields shared by Identify Face and Lip Sync. */
-function videoSourceProperties(extraShow: Record<string, string[]> = {}): INodeProperties[] {
+export function videoSourceProperties(extraShow: Record<string, string[]> = {}): INodeProperties[] {
 	const show = (values: Record<string, string[]>) => ({ show: { ...extraShow, ...values } });
 	return [
 		{
@@ -44,7 +44,7 @@ function videoSourceProperties(extraShow: Record<string, string[]> = {}): INodeP
 	];
 }
 
-async function readVideoSource(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
+export async function readVideoSource(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	if (str(ctx, 'videoSource', i, 'videoId') === 'videoId') {
 		const id = str(ctx, 'videoId', i).trim();
 		if (!id) throw fieldError(ctx, i, 'Video ID', 'is required', 'Use videos[0].id of a finished Kling video task (at most 30 days old).');
