@@ -41,7 +41,7 @@ const IMAGES: MediaListSpec = {
 	kind: 'image',
 	min: 0,
 	max: 2,
-	description: 'Addition: 1 or 2 images of what to add; Swap: 1 image of the replacement; Removal: none (<<<image_1>>> in the prompt)',
+	description: 'Addition: 1 or 2 images of what to add; Swap: 1 image of the replacement; Removal: none (&lt;&lt;&lt;image_1&gt;&gt;&gt; in the prompt)',
 };
 
 const pointsProperty = (show?: Record<string, string[]>): INodeProperties[] => [
@@ -116,10 +116,10 @@ export const multiElementSelection: SyncOperation = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: 'Open Session', value: 'initSelection', description: 'Start a session for a video (valid 24 h)' },
 				{ name: 'Add Points', value: 'addSelection', description: 'Mark an element by points on one frame' },
-				{ name: 'Delete Points', value: 'deleteSelection', description: 'Unmark points (the exact points that were added)' },
 				{ name: 'Clear', value: 'clearSelection', description: 'Unmark everything' },
+				{ name: 'Delete Points', value: 'deleteSelection', description: 'Unmark points (the exact points that were added)' },
+				{ name: 'Open Session', value: 'initSelection', description: 'Start a session for a video (valid 24 h)' },
 				{ name: 'Preview', value: 'previewSelection', description: 'A preview video of the marked elements' },
 			],
 			default: 'initSelection',
@@ -240,7 +240,7 @@ export const multiElementEdit: CreateOperation = {
 			displayOptions: { show: { selectionSession: ['existing'] } },
 		},
 		mediaListProperty(IMAGES),
-		promptProperty({ required: true, description: 'What to do, e.g. "Delete the chick from <<<video_1>>>" or "Swap the dog in <<<video_1>>> for <<<image_1>>>" (at most 2500 characters)' }),
+		promptProperty({ required: true, description: 'What to do, e.g. "Delete the chick from &lt;&lt;&lt;video_1&gt;&gt;&gt;" or "Swap the dog in &lt;&lt;&lt;video_1&gt;&gt;&gt; for &lt;&lt;&lt;image_1&gt;&gt;&gt;" (at most 2500 characters)' }),
 		{
 			displayName: 'Mode',
 			name: 'mode',

@@ -53,7 +53,7 @@ const IMAGES: MediaListSpec = {
 	kind: 'image',
 	min: 0,
 	max: MAX_REFS_WITHOUT_VIDEO,
-	description: 'Reference images (<<<image_1>>>, <<<image_2>>> in the prompt) or the first/end frame. Images + elements: at most 7, at most 4 with a reference video.',
+	description: 'Reference images (&lt;&lt;&lt;image_1&gt;&gt;&gt;, &lt;&lt;&lt;image_2&gt;&gt;&gt; in the prompt) or the first/end frame. Images + elements: at most 7, at most 4 with a reference video.',
 	extraValues: [
 		{
 			displayName: 'Use As',
@@ -76,7 +76,7 @@ const VIDEO: MediaInputSpec = {
 	kind: 'video',
 	optional: true,
 	urlOnly: true,
-	description: 'Optional: one MP4/MOV (3 s or longer, 720–2160 px, up to 200 MB), <<<video_1>>> in the prompt.',
+	description: 'Optional: one MP4/MOV (3 s or longer, 720–2160 px, up to 200 MB), &lt;&lt;&lt;video_1&gt;&gt;&gt; in the prompt.',
 };
 
 function modeAndDurationProperties(): INodeProperties[] {
@@ -173,7 +173,7 @@ export const omniVideo: CreateOperation = {
 	properties: [
 		promptProperty({
 			required: true,
-			description: 'What to generate; refer to inputs as <<<image_1>>>, <<<element_1>>>, <<<video_1>>> (at most 2500 characters). Not used with Multi-Shot "Custom Shots".',
+			description: 'What to generate; refer to inputs as &lt;&lt;&lt;image_1&gt;&gt;&gt;, &lt;&lt;&lt;element_1&gt;&gt;&gt;, &lt;&lt;&lt;video_1&gt;&gt;&gt; (at most 2500 characters). Not used with Multi-Shot "Custom Shots".',
 		}),
 		...modelProperties(MODELS, 'kling-video-o1', 'generates the video. Mode, duration and multi-shot follow the model.'),
 		...modeAndDurationProperties(),
@@ -192,7 +192,7 @@ export const omniVideo: CreateOperation = {
 			name: 'referenceVideoType',
 			type: 'options',
 			options: [
-				{ name: 'Reference (Feature)', value: 'feature', description: 'Use its camera movement, motion or context, e.g. "generate the next shot of <<<video_1>>>"' },
+				{ name: 'Reference (Feature)', value: 'feature', description: 'Use its camera movement, motion or context, e.g. "generate the next shot of &lt;&lt;&lt;video_1&gt;&gt;&gt;"' },
 				{ name: 'Edit This Video (Base)', value: 'base', description: 'Change the video itself; the result keeps its length' },
 			],
 			default: 'feature',
@@ -207,7 +207,7 @@ export const omniVideo: CreateOperation = {
 			type: 'string',
 			default: '',
 			placeholder: '829836802793406551, 829836802793406552',
-			description: 'Kling element IDs (element_list), separated by commas; <<<element_1>>> in the prompt. At most 3 with a first frame; images + elements at most 7 (4 with a video).',
+			description: 'Kling element IDs (element_list), separated by commas; &lt;&lt;&lt;element_1&gt;&gt;&gt; in the prompt. At most 3 with a first frame; images + elements at most 7 (4 with a video).',
 		},
 		{ displayName: 'Generate Sound', name: 'sound', type: 'boolean', default: false, description: 'Whether to generate audio (must be off with a reference video)' },
 		{ displayName: 'Keep Reference Video Sound', name: 'keepVideoSound', type: 'boolean', default: true, description: "Whether to keep the reference video's sound (keep_original_sound)" },

@@ -358,7 +358,7 @@ export function elementVoiceOptions(models: readonly VideoModel[]): INodePropert
 			default: '',
 			placeholder: '829836802793406551, 829836802793406552',
 			description:
-				'Up to 3 Kling element IDs (element_list, kling-v3), separated by commas; refer to them in the prompt as <<<element_1>>>, <<<element_2>>>. Cannot be combined with Voice IDs.',
+				'Up to 3 Kling element IDs (element_list, kling-v3), separated by commas; refer to them in the prompt as &lt;&lt;&lt;element_1&gt;&gt;&gt;, &lt;&lt;&lt;element_2&gt;&gt;&gt;. Cannot be combined with Voice IDs.',
 			displayOptions: { show: { '/model': modelsWhere(models, (m) => (m.maxElements ?? 0) > 0) } },
 		},
 		{
@@ -366,9 +366,9 @@ export function elementVoiceOptions(models: readonly VideoModel[]): INodePropert
 			name: 'voiceIds',
 			type: 'string',
 			default: '',
-			placeholder: 'voice-id-1, voice-id-2',
+			placeholder: 'ID1, ID2',
 			description:
-				'Up to 2 voice IDs from Kling custom voices (voice_list, kling-v2-6; not the lip-sync voice IDs), separated by commas; refer to them in the prompt as <<<voice_1>>>. Needs Generate Sound on.',
+				'Up to 2 voice IDs from Kling custom voices (voice_list, kling-v2-6; not the lip-sync voice IDs), separated by commas; refer to them in the prompt as &lt;&lt;&lt;voice_1&gt;&gt;&gt;. Needs Generate Sound on.',
 			displayOptions: { show: { '/model': modelsWhere(models, (m) => (m.maxVoices ?? 0) > 0) } },
 		},
 	];
