@@ -11,9 +11,10 @@ import {
 	startSimulator,
 	signWebhook,
 	ENDPOINTS as SIM_ENDPOINTS,
+	SYNC_PATHS as SIM_SYNC_PATHS,
 	type KlingSimulator,
 } from '../simulator';
-import { ENDPOINTS, TASK_TYPES, ACCOUNT_COSTS_PATH } from '../../nodes/KlingAi/shared/endpoints';
+import { ENDPOINTS, SYNC_PATHS, TASK_TYPES, ACCOUNT_COSTS_PATH } from '../../nodes/KlingAi/shared/endpoints';
 import { verifyStandardWebhook } from '../../nodes/KlingAi/shared/signature';
 import { signKlingJwt } from '../../credentials/KlingAiApi.credentials';
 
@@ -115,6 +116,7 @@ function mp4Boxes(buf: Buffer): Array<{ type: string; size: number; start: numbe
 
 describe('simulator endpoint table', () => {
 	it('serves exactly the paths of nodes/KlingAi/shared/endpoints.ts', () => {
+		expect(SIM_SYNC_PATHS).toEqual(SYNC_PATHS);
 		expect(Object.keys(SIM_ENDPOINTS).sort()).toEqual([...TASK_TYPES].sort());
 		for (const t of TASK_TYPES) {
 			expect(SIM_ENDPOINTS[t].path).toBe(ENDPOINTS[t].path);

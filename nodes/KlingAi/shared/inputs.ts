@@ -74,8 +74,16 @@ export function defaultInputType(spec: MediaInputSpec): MediaInputType {
 	return spec.defaultInputType ?? (spec.optional ? 'none' : 'url');
 }
 
-/** The "…Input Type" selector and the fields it reveals. Wrap the result in the operation's displayOptions. */
-export function mediaInputProperties(spec: MediaInputSpec): INodeProperties[] {
+/**
+ * The "…Input Type" selector and the fields it reveals; `show` adds conditions to every one of them
+ * (e.g. only for one audio source). The registry adds the operation's own displayOptions.
+ */
+export function mediaInputProperties(spec: MediaInputSpec, show?: Record<string, string[]>): INodeProperties[] {
+	const props = mediaInputFields(spec);
+	return show ? props.map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), ...show } } })) : props;
+}
+
+function mediaInputFields(spec: MediaInputSpec): INodeProperties[] {
 	const limits = MEDIA_LIMITS[spec.kind];
 	const show = (type: MediaInputType) => ({ show: { [`${spec.name}InputType`]: [type] } });
 	const defaultType = defaultInputType(spec);

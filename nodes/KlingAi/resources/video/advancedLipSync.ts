@@ -10,6 +10,7 @@ import { mediaInputProperties, resolveMediaInput, type MediaInputSpec } from '..
 import type { CreateOperation, SyncOperation } from '../types';
 import { applyWatermark, checkRange, compact, fieldError, num, optNumber, options, str, watermarkOption } from '../fields';
 import { asNodeError } from '../create';
+import { audioSourceProperties, readAudioSource } from './audioSource';
 
 const VIDEO_URL: MediaInputSpec = { name: 'videoUrl', displayName: 'Video', kind: 'video', urlOnly: true, description: 'MP4/MOV up to 100 MB, 2 to 60 s, 720p or 1080p.' };
 const SOUND: MediaInputSpec = { name: 'soundFile', displayName: 'Audio File', kind: 'audio', description: 'The speech the face should follow, 2 to 60 s.' };
@@ -40,7 +41,7 @@ export function videoSourceProperties(extraShow: Record<string, string[]> = {}):
 			description: 'ID of a video Kling generated (not the task ID)',
 			displayOptions: show({ videoSource: ['videoId'] }),
 		},
-		...mediaInputProperties(VIDEO_URL).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), ...show({ videoSource: ['videoUrl'] }).show } } })),
+		...mediaInputProperties(VIDEO_URL, show({ videoSource: ['videoUrl'] }).show),
 	];
 }
 
@@ -107,15 +108,7 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 	} else {
 		source = await readVideoSource(ctx, i);
 	}
-	const audioSource = str(ctx, 'audioSource', i, 'file');
-	const face: IDataObject = {};
-	if (audioSource === 'audioId') {
-		const audioId = str(ctx, 'audioId', i).trim();
-		if (!audioId) throw fieldError(ctx, i, 'Audio ID', 'is required', 'Use the audio ID of a Kling text-to-speech result (at most 30 days old).');
-		face.audio_id = audioId;
-	} else {
-		face.sound_file = (await resolveMediaInput(ctx, i, SOUND))?.value;
-	}
+	const face: IDataObject = await readAudioSource(ctx, i, SOUND);
 	const start = num(ctx, 'soundStartMs', i, 0);
 	const end = num(ctx, 'soundEndMs', i, 0);
 	const insert = num(ctx, 'soundInsertMs', i, 0);
@@ -212,28 +205,7 @@ export const advancedLipSync: CreateOperation = {
 			default: '',
 			description: 'Which face speaks (faceId from Identify Face). Empty = the first face Kling finds (required with a session).',
 		},
-		{
-			displayName: 'Audio Source',
-			name: 'audioSource',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{ name: 'Audio File', value: 'file', description: 'MP3/WAV/M4A/AAC up to 5 MB, 2 to 60 s (sound_file)' },
-				{ name: 'Text-to-Speech Audio ID', value: 'audioId', description: 'The audio ID of a Kling text-to-speech result (audio_id)' },
-			],
-			default: 'file',
-			description: 'What the face says',
-		},
-		...mediaInputProperties(SOUND).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), audioSource: ['file'] } } })),
-		{
-			displayName: 'Audio ID',
-			name: 'audioId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'ID of a Kling text-to-speech audio (at most 30 days old)',
-			displayOptions: { show: { audioSource: ['audioId'] } },
-		},
+		...audioSourceProperties(SOUND, { what: 'What the face says', seconds: '2 to 60 s' }),
 		{
 			displayName: 'Audio Start (Ms)',
 			name: 'soundStartMs',

@@ -3,7 +3,7 @@ import { mediaInputProperties, resolveMediaInput, type MediaInputSpec } from '..
 import type { CreateOperation } from '../types';
 import { CLASSIC_DURATIONS, CUSTOM_VALUE, checkOneOf, durationOptions, fieldError, modelProperties, readModel, str } from '../fields';
 import { DUAL_IMAGE_SCENES, LEGACY_DUAL_SCENES, LEGACY_SINGLE_SCENES, SINGLE_IMAGE_SCENES } from './effectScenes';
-import { MODE_LABELS } from './videoModels';
+import { modeProperty } from './videoModels';
 
 /**
  * Video effects (`/v1/videos/effects`). The current docs (09/2026) take `input.image` for single-image
@@ -117,19 +117,11 @@ export const applyEffect: CreateOperation = {
 			description: 'The exact effect_scene name from the Kling effects list; it must match the Effect Type (one or two images)',
 			displayOptions: { show: { effectScene: [CUSTOM_VALUE] } },
 		},
-		...withShow(mediaInputProperties(IMAGE), single),
-		...withShow(mediaInputProperties(LEFT), dual),
-		...withShow(mediaInputProperties(RIGHT), dual),
+		...mediaInputProperties(IMAGE, single.show),
+		...mediaInputProperties(LEFT, dual.show),
+		...mediaInputProperties(RIGHT, dual.show),
 		...withShow(modelProperties(LEGACY_DUAL_MODELS, 'kling-v1-6', 'renders a 2025 two-person preset'), legacyDual),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode of a 2025 two-person preset',
-			displayOptions: legacyDual,
-		},
+		modeProperty({ description: 'Generation mode of a 2025 two-person preset', displayOptions: legacyDual }),
 		{
 			displayName: 'Duration',
 			name: 'duration',

@@ -79,7 +79,7 @@ export const lipSync: CreateOperation = {
 			description: 'ID of a video Kling generated: the video ID listed under videos in the output of a finished task (not the task ID)',
 			displayOptions: show({ videoSource: ['videoId'] }),
 		},
-		...mediaInputProperties(VIDEO_URL).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), videoSource: ['videoUrl'] } } })),
+		...mediaInputProperties(VIDEO_URL, { videoSource: ['videoUrl'] }),
 		{
 			displayName: 'Lip Sync Mode',
 			name: 'lipSyncMode',
@@ -132,7 +132,7 @@ export const lipSync: CreateOperation = {
 			description: 'Speaking speed, 0.8 to 2.0',
 			displayOptions: show({ lipSyncMode: ['text2video'] }),
 		},
-		...mediaInputProperties(AUDIO).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), lipSyncMode: ['audio2video'] } } })),
+		...mediaInputProperties(AUDIO, { lipSyncMode: ['audio2video'] }),
 	],
 	options: [],
 	buildBody,

@@ -19,7 +19,7 @@ import {
 	watermarkOption,
 	type ModelInfo,
 } from '../fields';
-import { MODE_LABELS } from './videoModels';
+import { modeProperty } from './videoModels';
 
 interface MotionModel extends ModelInfo {
 	/** element_list entries (DOC-26: "only one element"; kling-v3 only per the capability map). */
@@ -88,14 +88,7 @@ export const motionControl: CreateOperation = {
 		},
 		promptProperty({ required: false, description: 'Optional: scene, clothing, camera (at most 2500 characters)' }),
 		...modelProperties(MODELS, 'kling-v2-6', 'renders the motion'),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode: Standard is faster, Professional has higher quality',
-		},
+		modeProperty(),
 	],
 	options: [
 		{

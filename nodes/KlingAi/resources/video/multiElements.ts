@@ -28,7 +28,7 @@ import {
 } from '../fields';
 import { asNodeError } from '../create';
 import { readVideoSource, videoSourceProperties } from './advancedLipSync';
-import { MODE_LABELS } from './videoModels';
+import { modeProperty } from './videoModels';
 
 const MAX_POINTS = 10;
 const IMAGE_COUNT: Record<string, [number, number]> = { addition: [1, 2], swap: [1, 1], removal: [0, 0] };
@@ -241,14 +241,7 @@ export const multiElementEdit: CreateOperation = {
 		},
 		mediaListProperty(IMAGES),
 		promptProperty({ required: true, description: 'What to do, e.g. "Delete the chick from &lt;&lt;&lt;video_1&gt;&gt;&gt;" or "Swap the dog in &lt;&lt;&lt;video_1&gt;&gt;&gt; for &lt;&lt;&lt;image_1&gt;&gt;&gt;" (at most 2500 characters)' }),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode: Standard is faster, Professional has higher quality',
-		},
+		modeProperty(),
 		{
 			displayName: 'Duration',
 			name: 'duration',

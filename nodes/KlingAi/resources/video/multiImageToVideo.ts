@@ -18,7 +18,7 @@ import {
 	str,
 	watermarkOption,
 } from '../fields';
-import { MODE_LABELS } from './videoModels';
+import { modeProperty } from './videoModels';
 
 const MODELS = [{ value: 'kling-v1-6', name: 'Kling V1.6' }];
 const MAX_IMAGES = 4;
@@ -73,14 +73,7 @@ export const multiImageToVideo: CreateOperation = {
 		mediaListProperty(IMAGES),
 		promptProperty({ required: true, description: 'Describe how the subjects of the images should appear and move (at most 2500 characters)' }),
 		...modelProperties(MODELS, 'kling-v1-6', 'generates the video (multi-image to video supports kling-v1-6)'),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode: Standard is faster, Professional has higher quality',
-		},
+		modeProperty(),
 		{
 			displayName: 'Duration',
 			name: 'duration',

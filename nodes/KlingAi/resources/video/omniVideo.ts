@@ -25,7 +25,7 @@ import {
 	str,
 	watermarkOption,
 } from '../fields';
-import { MODE_LABELS, multiShotOptions, readMultiShot, type VideoMode, type VideoModel } from './videoModels';
+import { modeProperty, multiShotOptions, readMultiShot, type VideoMode, type VideoModel } from './videoModels';
 
 const omni = (value: string, name: string, v3: boolean): VideoModel => ({
 	value,
@@ -82,15 +82,13 @@ const VIDEO: MediaInputSpec = {
 function modeAndDurationProperties(): INodeProperties[] {
 	const v3 = modelsWhere(MODELS, (m) => m.longDurations);
 	const o1 = MODELS.filter((m) => !m.longDurations).map((m) => m.value);
-	const mode = (values: readonly VideoMode[], shownFor: string[]): INodeProperties => ({
-		displayName: 'Mode',
-		name: 'mode',
-		type: 'options',
-		options: values.map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-		default: 'pro',
-		description: 'Generation mode (Kling defaults omni video to Professional); 4K on kling-v3-omni without a reference video',
-		displayOptions: { show: { model: shownFor } },
-	});
+	const mode = (values: readonly VideoMode[], shownFor: string[]): INodeProperties =>
+		modeProperty({
+			values,
+			default: 'pro',
+			description: 'Generation mode (Kling defaults omni video to Professional); 4K on kling-v3-omni without a reference video',
+			displayOptions: { show: { model: shownFor } },
+		});
 	const duration = (values: readonly string[], shownFor: string[]): INodeProperties => ({
 		displayName: 'Duration',
 		name: 'duration',

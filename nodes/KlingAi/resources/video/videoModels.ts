@@ -57,6 +57,21 @@ export const MODE_LABELS: Record<VideoMode, { name: string; description: string 
 	'4k': { name: '4K', description: '4K output, kling-v3 only (mode "4k")' },
 };
 
+/** A Mode parameter offering `values` (std/pro unless given). */
+export function modeProperty(
+	o: { values?: readonly VideoMode[]; default?: VideoMode; description?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
+): INodeProperties {
+	return {
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: (o.values ?? ['std', 'pro']).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
+		default: o.default ?? 'std',
+		description: o.description ?? 'Generation mode: Standard is faster, Professional has higher quality',
+		...(o.displayOptions ? { displayOptions: o.displayOptions } : {}),
+	};
+}
+
 const model = (value: string, name: string, caps: Partial<VideoModel> = {}): VideoModel => ({
 	value,
 	name,
@@ -102,15 +117,9 @@ export function videoModelProperties(models: readonly VideoModel[], defaultModel
 	// The custom model shows the widest mode list.
 	const widest = [...modeVariants.keys()].sort((a, b) => b.length - a.length)[0];
 	modeVariants.set(widest, [...(modeVariants.get(widest) ?? []), CUSTOM_MODEL]);
-	const modeProps: INodeProperties[] = [...modeVariants.entries()].map(([key, shownFor]) => ({
-		displayName: 'Mode',
-		name: 'mode',
-		type: 'options',
-		options: (key.split(',') as VideoMode[]).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-		default: 'std',
-		description: 'Generation mode: Standard is faster, Professional has higher quality',
-		displayOptions: { show: { model: shownFor } },
-	}));
+	const modeProps: INodeProperties[] = [...modeVariants.entries()].map(([key, shownFor]) =>
+		modeProperty({ values: key.split(',') as VideoMode[], displayOptions: { show: { model: shownFor } } }),
+	);
 	const long = modelsWhere(models, (m) => m.longDurations);
 	const classic = models.filter((m) => !m.longDurations).map((m) => m.value);
 	return [
