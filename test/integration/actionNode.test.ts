@@ -14,6 +14,8 @@ import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { tokensMatch } from '../../nodes/KlingAi/shared/signature';
 import { CREATE_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
 import { MAX_PAGE_SIZE } from '../../nodes/KlingAi/shared/api';
+import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
+import { KlingAiPollTrigger } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
 import { SELECTION_PLACEHOLDER, SESSION_PLACEHOLDER, allCombos, baseParameters, node, png } from './actionFixtures';
 
 jest.setTimeout(60_000);
@@ -273,6 +275,36 @@ describe('2026 families through the node', () => {
 		const before = sim.requests.length;
 		await expect(run({ ...baseParameters(op, 'new'), ...extra })).rejects.toThrow(message);
 		expect(sim.requests.length).toBe(before);
+	});
+
+	it.each(['omniVideo', 'motionControl', 'avatar', 'advancedLipSync', 'multiElementEdit'])(
+		'%s: created, found by Get Task through the endpoint table, results downloaded',
+		async (value) => {
+			const op = findCreateOperation('video', value)!;
+			let parameters = baseParameters(op, value === 'advancedLipSync' ? 'identify' : value === 'multiElementEdit' ? 'new' : undefined);
+			const [[task]] = await run(parameters);
+			const taskId = String(task.json.taskId);
+			await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed', 5000);
+			parameters = { resource: 'video', operation: 'getTask', taskType: op.taskType, lookupBy: 'externalTaskId', externalTaskId: String(task.json.externalTaskId), downloadResults: true, binaryPropertyName: 'video' };
+			const [[got]] = await run(parameters);
+			expect(got.json).toMatchObject({ taskId, taskType: op.taskType, resultKind: 'videos', status: 'succeeded' });
+			expect(got.binary?.video).toMatchObject({ fileName: `${taskId}.mp4`, mimeType: 'video/mp4' });
+			const [listed] = await run({ resource: 'video', operation: 'listTasks', taskType: op.taskType, returnAll: false, limit: 50 });
+			expect(listed.map((i) => i.json.taskId)).toContain(taskId);
+		},
+	);
+
+	it('the task-type pickers of Get Task, List Tasks and both triggers offer every family', () => {
+		const values = (props: Array<{ name: string; options?: unknown[]; displayOptions?: unknown }>, name: string) =>
+			props.filter((p) => p.name === name).flatMap((p) => (p.options ?? []).map((o) => String((o as { value: unknown }).value)));
+		const wanted = ['omniVideo', 'motionControl', 'avatar', 'advancedLipSync', 'multiElements', 'lipSync'];
+		expect(values(node.description.properties as never, 'taskType')).toEqual(expect.arrayContaining(wanted));
+		const triggerValues = JSON.stringify(new KlingAiTrigger().description.properties);
+		const pollValues = JSON.stringify(new KlingAiPollTrigger().description.properties);
+		for (const t of wanted) {
+			expect(triggerValues).toContain(`"value":"${t}"`);
+			expect(pollValues).toContain(`"value":"${t}"`);
+		}
 	});
 
 	it('motion control on kling-v3 sends its element id as a bare integer', async () => {
