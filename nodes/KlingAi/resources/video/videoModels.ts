@@ -61,15 +61,17 @@ export const MODE_LABELS: Record<VideoMode, { name: string; description: string 
 export function modeProperty(
 	o: { values?: readonly VideoMode[]; default?: VideoMode; description?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
 ): INodeProperties {
-	return {
+	const property: INodeProperties = {
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		options: (o.values ?? ['std', 'pro']).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-		default: o.default ?? 'std',
+		default: 'std',
 		description: o.description ?? 'Generation mode: Standard is faster, Professional has higher quality',
-		...(o.displayOptions ? { displayOptions: o.displayOptions } : {}),
 	};
+	if (o.default) property.default = o.default;
+	if (o.displayOptions) property.displayOptions = o.displayOptions;
+	return property;
 }
 
 const model = (value: string, name: string, caps: Partial<VideoModel> = {}): VideoModel => ({
