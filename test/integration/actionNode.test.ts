@@ -49,6 +49,18 @@ async function run(parameters: IDataObject, items?: Items, opts?: Parameters<typ
 
 const posts = () => sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/'));
 
+/** The node refuses `parameters` with a NodeOperationError matching `message`, and sends nothing to Kling. */
+async function expectRefusedBeforeAnyRequest(parameters: IDataObject, message: RegExp): Promise<void> {
+	const before = sim.requests.length;
+	const error = await run(parameters).then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(NodeOperationError);
+	expect((error as Error).message).toMatch(message);
+	expect(sim.requests.length).toBe(before);
+}
+
 /** A live multi-elements session with one marked point, built with the Multi-Element Selection operation. */
 async function selectionSession(): Promise<string> {
 	const [[opened]] = await run({ resource: 'video', operation: 'multiElementSelection', selectionStep: 'initSelection', videoSource: 'videoId', videoId: 'video-123' });
@@ -173,14 +185,7 @@ describe('bad parameters are refused before any request', () => {
 		['cfg scale when extending a kling-v1 video', { ...baseParameters(findCreateOperation('video', 'extendVideo')!), sourceModel: 'kling-v1', options: { cfgScale: 0.4 } }, /"CFG Scale" is not supported when extending a kling-v1 video/],
 		['multi-shot on kling-v2-6', { ...baseParameters(t2v), model: 'custom', customModel: 'kling-v2-6', options: { multiShot: 'intelligence' } }, /"Multi-Shot" is not supported by model kling-v2-6/],
 	])('%s', async (_name, parameters, message) => {
-		const before = sim.requests.length;
-		const error = await run(parameters as IDataObject).then(
-			() => undefined,
-			(e: unknown) => e,
-		);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toMatch(message);
-		expect(sim.requests.length).toBe(before);
+		await expectRefusedBeforeAnyRequest(parameters as IDataObject, message);
 	});
 });
 
@@ -242,14 +247,7 @@ describe('2026 families through the node', () => {
 		['avatar: audio id missing', { ...baseParameters(avatarOp), audioSource: 'audioId', audioId: ' ' }, /"Audio ID" is required/],
 		['avatar: audio file of the wrong type', { ...baseParameters(avatarOp), soundFileInputType: 'base64', soundFile: png('not-audio').toString('base64') }, /"Audio File" has an unsupported type/],
 	])('%s', async (_name, parameters, message) => {
-		const before = sim.requests.length;
-		const error = await run(parameters as IDataObject).then(
-			() => undefined,
-			(e: unknown) => e,
-		);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toMatch(message);
-		expect(sim.requests.length).toBe(before);
+		await expectRefusedBeforeAnyRequest(parameters as IDataObject, message);
 	});
 
 	it('Multi-Element Edit in one run: init-selection → add-selection → create; the result carries the session', async () => {
