@@ -14,6 +14,11 @@ export const node = new KlingAi();
 export const properties = node.description.properties;
 
 export const IMG = 'https://example.com/kling/input.png';
+export const SESSION_PLACEHOLDER = 'identify-face-session';
+export const SELECTION_PLACEHOLDER = 'multi-elements-session';
+/** Combos whose create makes a synchronous Kling call first (not buildable without a server). */
+export const needsServer = (c: { op: { value: string }; variant?: string }) =>
+	(c.op.value === 'advancedLipSync' && c.variant === 'identify') || (c.op.value === 'multiElementEdit' && c.variant === 'new');
 export const png = (label = 'in', w = 320, h = 320) => makePng(label, w, h);
 
 /** Parameters that make a valid create for the operation (URL inputs), before model/mode are set. */
@@ -33,15 +38,34 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 				? { ...common, videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/v.mp4', lipSyncMode: 'audio2video', audioInputType: 'url', audio: 'https://example.com/a.mp3' }
 				: { ...common, videoSource: 'videoId', videoId: 'video-123', lipSyncMode: 'text2video', text: 'Hello there', voiceId: 'oversea_male1' };
 		case 'applyEffect':
-			return variant === 'dual'
-				? { ...common, effectInput: 'dual', effectScene: 'heart_gesture', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` }
-				: { ...common, effectInput: 'single', effectScene: 'bloombloom', imageInputType: 'url', image: IMG };
+			if (variant === 'dual') return { ...common, effectInput: 'dual', effectScene: 'hug_pro', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` };
+			if (variant === 'dual2025') return { ...common, effectInput: 'dual', effectScene: 'heart_gesture', leftImageInputType: 'url', leftImage: IMG, rightImageInputType: 'url', rightImage: `${IMG}?r` };
+			if (variant === 'single2025') return { ...common, effectInput: 'single', effectScene: 'bloombloom', imageInputType: 'url', image: IMG };
+			return { ...common, effectInput: 'single', effectScene: 'color_mixing', imageInputType: 'url', image: IMG };
 		case 'generateImage':
 			return { ...common, prompt: 'a red apple' };
 		case 'expandImage':
 			return { ...common, imageInputType: 'url', image: IMG, upRatio: 0.2, downRatio: 0.2, leftRatio: 0.3, rightRatio: 0.3 };
 		case 'virtualTryOn':
 			return { ...common, humanImageInputType: 'url', humanImage: IMG, clothImageInputType: 'url', clothImage: `${IMG}?cloth` };
+		case 'omniVideo':
+			return variant === 'frames'
+				? { ...common, prompt: 'the person dances', images: { image: [{ inputType: 'url', data: IMG, role: 'first_frame' }, { inputType: 'url', data: `${IMG}?end`, role: 'end_frame' }] } }
+				: { ...common, prompt: 'the person in <<<image_1>>> waves', images: { image: [{ inputType: 'url', data: IMG }] } };
+		case 'motionControl':
+			return { ...common, imageInputType: 'url', image: IMG, motionVideoInputType: 'url', motionVideo: 'https://example.com/dance.mp4', characterOrientation: 'video' };
+		case 'avatar':
+			return { ...common, imageInputType: 'url', image: IMG, audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3' };
+		case 'advancedLipSync':
+			// 'session' reuses an identify-face session (SESSION_PLACEHOLDER is replaced by a live one against
+			// the simulator); 'identify' runs identify-face inside the create (needs the simulator).
+			return variant === 'identify'
+				? { ...common, faceSession: 'identify', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/talk.mp4', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 }
+				: { ...common, faceSession: 'session', sessionId: SESSION_PLACEHOLDER, faceId: '0', audioSource: 'file', soundFileInputType: 'url', soundFile: 'https://example.com/speech.mp3', soundEndMs: 3000 };
+		case 'multiElementEdit':
+			return variant === 'new'
+				? { ...common, editMode: 'removal', selectionSession: 'new', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/5s.mp4', frameIndex: 0, points: '0.77,0.3; 0.5,0.4', prompt: 'Delete the chick from <<<video_1>>>' }
+				: { ...common, editMode: 'swap', selectionSession: 'existing', sessionId: SELECTION_PLACEHOLDER, images: { image: [{ inputType: 'url', data: IMG }] }, prompt: 'Swap it for <<<image_1>>>' };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -50,7 +74,10 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 /** Operation variants whose model/mode lists differ (lip-sync modes, one vs two-image effects). */
 export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'lipSync') return ['text', 'audio'];
-	if (op.value === 'applyEffect') return ['single', 'dual'];
+	if (op.value === 'applyEffect') return ['single', 'dual', 'single2025', 'dual2025'];
+	if (op.value === 'omniVideo') return ['reference', 'frames'];
+	if (op.value === 'advancedLipSync') return ['session', 'identify'];
+	if (op.value === 'multiElementEdit') return ['existing', 'new'];
 	return [undefined];
 }
 

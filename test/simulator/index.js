@@ -15,7 +15,7 @@ const crypto = require('node:crypto');
 // axios' CommonJS build exports the instance with `.default` pointing to itself.
 const axios = require('axios').default;
 const { verifyAuthorization } = require('./auth');
-const { validateCreate, FieldError, promptText } = require('./validate');
+const { validateCreate, FieldError, promptText, FieldErrorHelpers: V } = require('./validate');
 const { webhookHeaders, signWebhook } = require('./signing');
 const { makeMp4, makePng, largeMp4Stream } = require('./media');
 const { rngFor } = require('./random');
@@ -31,7 +31,23 @@ const ENDPOINTS = Object.freeze({
 	imageGeneration: { path: '/v1/images/generations', resultKind: 'images' },
 	imageExpand: { path: '/v1/images/editing/expand', resultKind: 'images' },
 	virtualTryOn: { path: '/v1/images/kolors-virtual-try-on', resultKind: 'images' },
+	omniVideo: { path: '/v1/videos/omni-video', resultKind: 'videos' },
+	motionControl: { path: '/v1/videos/motion-control', resultKind: 'videos' },
+	avatar: { path: '/v1/videos/avatar/image2video', resultKind: 'videos' },
+	advancedLipSync: { path: '/v1/videos/advanced-lip-sync', resultKind: 'videos' },
+	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
 });
+/** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
+const SYNC_PATHS = Object.freeze({
+	identifyFace: '/v1/videos/identify-face',
+	initSelection: '/v1/videos/multi-elements/init-selection',
+	addSelection: '/v1/videos/multi-elements/add-selection',
+	deleteSelection: '/v1/videos/multi-elements/delete-selection',
+	clearSelection: '/v1/videos/multi-elements/clear-selection',
+	previewSelection: '/v1/videos/multi-elements/preview-selection',
+});
+/** Sessions (identify-face and multi-elements selection) are valid for 24 h (DOC-26). */
+const SESSION_TTL_MS = 24 * 3600 * 1000;
 /** @typedef {keyof typeof ENDPOINTS} TaskType */
 const TASK_TYPES = /** @type {TaskType[]} */ (Object.keys(ENDPOINTS));
 const ACCOUNT_COSTS_PATH = '/account/costs';
@@ -90,7 +106,7 @@ const RANDOM_FAIL_MESSAGE = 'Task failed: internal generation error (simulated f
  * @property {'same' | 'separate'} [mediaOrigin] 'separate' serves /media from a second port (another origin)
  *
  * @typedef {{ ok: boolean, code: number, iss: string | null, kind: string, present: boolean }} RequestAuth
- * @typedef {{ method: string, path: string, query: Record<string, string>, body: unknown, auth: RequestAuth, at: number,
+ * @typedef {{ method: string, path: string, query: Record<string, string>, body: unknown, rawBody?: string, auth: RequestAuth, at: number,
  *   status?: number, code?: number | null, requestId?: string, held?: boolean }} RequestRecord
  * @typedef {{ taskId: string, status: string, url: string, delivered: boolean, statusCode: number | null,
  *   dropped: boolean, duplicate: boolean, reordered: boolean, at: number, webhookId: string,
@@ -160,6 +176,8 @@ class KlingSimulator {
 		this.byExternalId = new Map();
 		/** @type {TaskRecord[]} */
 		this.records = [];
+		/** identify-face and multi-elements sessions by session_id. @type {Map<string, Record<string, any>>} */
+		this.sessions = new Map();
 		this.seq = 0;
 		this.callbackSeq = 0;
 		// Unique per instance so task ids never repeat across simulators in one process (ledgers are process-wide).
@@ -305,6 +323,7 @@ class KlingSimulator {
 		this.byId.clear();
 		this.byExternalId.clear();
 		this.records = [];
+		this.sessions.clear();
 		this.requests.length = 0;
 		this.callbacks.length = 0;
 	}
@@ -440,6 +459,8 @@ class KlingSimulator {
 				path,
 				query,
 				body,
+				// The exact bytes received, up to 256 KB (JSON.parse above loses digits of 64-bit ids; tests compare this).
+				rawBody: rawBody.length <= 256 * 1024 ? rawBody : undefined,
 				auth: { ok: verdict.ok, code: verdict.code, iss: verdict.iss, kind: verdict.kind, present: verdict.present },
 				at: Date.now(),
 			};
@@ -450,6 +471,11 @@ class KlingSimulator {
 			if (path === ACCOUNT_COSTS_PATH) {
 				if (method !== 'GET') return this.fail(res, 1202, `${method} ${path}: method not allowed`, entry);
 				return this.accountCosts(res, query, entry);
+			}
+			const sync = Object.entries(SYNC_PATHS).find(([, p]) => p === path);
+			if (sync) {
+				if (method !== 'POST') return this.fail(res, 1202, `${method} ${path}: method not allowed`, entry);
+				return this.syncCall(sync[0], body, res, entry);
 			}
 			for (const type of TASK_TYPES) {
 				const base = ENDPOINTS[type].path;
@@ -493,14 +519,17 @@ class KlingSimulator {
 			throw error;
 		}
 		const b = /** @type {Record<string, any>} */ (body);
-		const externalId = typeof b.external_task_id === 'string' ? b.external_task_id : undefined;
+		const sessionError = this.checkSession(type, b);
+		if (sessionError) return this.fail(res, 1201, sessionError, entry);
+		// "" = not set: Kling's own request examples send "external_task_id": "" and "callback_url": "".
+		const externalId = typeof b.external_task_id === 'string' && b.external_task_id !== '' ? b.external_task_id : undefined;
 		// Kling only says external_task_id "must be unique within a single user account"; the code of
 		// the refusal is undocumented (reference §5.5, §8.7). The simulator answers 1201 naming the field,
 		// across all endpoints, so clients must look the task up instead of re-creating it.
 		if (externalId !== undefined && this.byExternalId.has(externalId)) {
 			return this.fail(res, 1201, `external_task_id: "${externalId}" already exists (must be unique within the account)`, entry);
 		}
-		const rec = this.newRecord(type, b, { externalId, callbackUrl: b.callback_url ?? null });
+		const rec = this.newRecord(type, b, { externalId, callbackUrl: typeof b.callback_url === 'string' && b.callback_url !== '' ? b.callback_url : null });
 		this.store(rec);
 		this.scheduleLifecycle(rec);
 
@@ -524,6 +553,103 @@ class KlingSimulator {
 			return;
 		}
 		this.ok(res, data, entry);
+	}
+
+	/**
+	 * A create that uses a session: the session must exist (and not be older than 24 h); advanced
+	 * lip-sync's face_id must be one identify-face returned. Returns an error message or undefined.
+	 * @param {TaskType} type @param {Record<string, any>} b
+	 */
+	checkSession(type, b) {
+		if (type !== 'advancedLipSync' && type !== 'multiElements') return undefined;
+		const s = this.sessions.get(String(b.session_id));
+		const kind = type === 'advancedLipSync' ? 'face' : 'selection';
+		if (!s || s.kind !== kind || Date.now() - s.createdAt > SESSION_TTL_MS) return `session_id: ${b.session_id} is not a valid ${kind === 'face' ? 'identify-face' : 'multi-elements'} session (expired or unknown)`;
+		if (type === 'advancedLipSync') {
+			const faceId = String(b.face_choose[0].face_id);
+			if (!s.faces.some((/** @type {any} */ f) => f.face_id === faceId)) return `face_choose[0].face_id: "${faceId}" is not a face of session ${b.session_id}`;
+		} else if (b.edit_mode !== 'addition' && !s.frames.size) {
+			return `session_id: mark the element to ${b.edit_mode === 'swap' ? 'swap' : 'remove'} first (add-selection)`;
+		}
+		return undefined;
+	}
+
+	/**
+	 * The synchronous calls: identify-face and the multi-elements selection session. They answer their
+	 * result directly in `data` (no task, no callback). Bodies per DOC-26 L3806–4250, L4830–4898.
+	 * @param {string} call @param {unknown} body @param {http.ServerResponse} res @param {RequestRecord} entry
+	 */
+	syncCall(call, body, res, entry) {
+		try {
+			if (!isObj(body)) throw new FieldError('body', 'must be a JSON object', 1200);
+			const b = /** @type {Record<string, any>} */ (body);
+			if (call === 'identifyFace' || call === 'initSelection') {
+				V.checkKeys(b, ['video_id', 'video_url'], '');
+				const videoId = V.str(b, 'video_id', '');
+				const videoUrl = V.media(b, 'video_url', '', { urlOnly: true });
+				if (!videoId && !videoUrl) throw new FieldError('video_id', 'video_id or video_url is required', 1200);
+				if (videoId && videoUrl) throw new FieldError('video_url', 'cannot be combined with video_id (use exactly one)');
+				const sessionId = `${this.idPrefix}${String(++this.seq).padStart(10, '0')}`;
+				const source = videoId ? this.parentVideo(videoId) : { id: '', url: videoUrl, duration: '5' };
+				if (call === 'identifyFace') {
+					// `sim:noface` in the URL/id: no face found (Kling answers an empty face_data).
+					const faces = /sim:noface/.test(String(videoId ?? videoUrl))
+						? []
+						: [
+								{ face_id: '0', face_image: `${this.mediaUrl}/media/parent/0.png`, start_time: 0, end_time: 5200 },
+								{ face_id: '1', face_image: `${this.mediaUrl}/media/parent/1.png`, start_time: 1200, end_time: 4800 },
+							];
+					this.sessions.set(sessionId, { kind: 'face', createdAt: Date.now(), faces, source });
+					return this.ok(res, { session_id: sessionId, final_unit_deduction: '0.1', face_data: faces }, entry);
+				}
+				this.sessions.set(sessionId, { kind: 'selection', createdAt: Date.now(), frames: new Map(), source });
+				return this.ok(res, { status: 0, session_id: sessionId, fps: 30, original_duration: 5000, width: 1280, height: 720, total_frame: 150, normalized_video: source.url }, entry);
+			}
+			V.str(b, 'session_id', '', { required: true });
+			const s = this.sessions.get(String(b.session_id));
+			if (!s || s.kind !== 'selection' || Date.now() - s.createdAt > SESSION_TTL_MS) throw new FieldError('session_id', `${b.session_id} is not a valid multi-elements session (expired or unknown)`);
+			if (call === 'clearSelection' || call === 'previewSelection') {
+				V.checkKeys(b, ['session_id'], '');
+				if (call === 'clearSelection') {
+					s.frames.clear();
+					return this.ok(res, { status: 0, session_id: b.session_id }, entry);
+				}
+				// What Kling answers for a preview of an empty selection is undocumented: the simulator does not
+				// refuse it (the docs' own example order previews right after clear-selection).
+				const base = `${this.mediaUrl}/media/parent`;
+				return this.ok(res, { status: 0, session_id: b.session_id, res: { video: `${base}/0.mp4`, video_cover: `${base}/0.png`, tracking_output: `${base}/1.mp4` } }, entry);
+			}
+			V.checkKeys(b, ['session_id', 'frame_index', 'points'], '');
+			const frame = V.num(b, 'frame_index', '', { required: true, int: true, min: 0, max: 149 });
+			const points = V.arr(b, 'points', '', { required: true, min: 1, max: 10 }) ?? [];
+			points.forEach((pt, i) => {
+				if (!V.isObj(pt)) throw new FieldError(`points[${i}]`, 'must be an object {x, y}');
+				V.checkKeys(pt, ['x', 'y'], `points[${i}].`);
+				V.num(pt, 'x', `points[${i}].`, { required: true, min: 0, max: 1 });
+				V.num(pt, 'y', `points[${i}].`, { required: true, min: 0, max: 1 });
+			});
+			const key = /** @type {number} */ (frame);
+			const marked = s.frames.get(key) ?? [];
+			if (call === 'addSelection') {
+				if (!s.frames.has(key) && s.frames.size >= 10) throw new FieldError('frame_index', 'at most 10 frames can be marked');
+				if (marked.length + points.length > 10) throw new FieldError('points', 'at most 10 points per frame');
+				s.frames.set(key, marked.concat(points.map((/** @type {any} */ pt) => `${pt.x},${pt.y}`)));
+			} else {
+				// delete-selection must repeat the exact points that were added (DOC-26).
+				for (const pt of /** @type {any[]} */ (points)) {
+					const at = marked.indexOf(`${pt.x},${pt.y}`);
+					if (at < 0) throw new FieldError('points', `(${pt.x}, ${pt.y}) is not a marked point of frame ${key}`);
+					marked.splice(at, 1);
+				}
+				if (marked.length) s.frames.set(key, marked);
+				else s.frames.delete(key);
+			}
+			const masks = (s.frames.get(key) ?? []).length ? [{ object_id: 0, rle_mask: { size: [720, 1280], counts: 'sim' }, png_mask: { size: [720, 1280], base64: '' } }] : [];
+			return this.ok(res, { status: 0, session_id: b.session_id, res: { frame_index: key, rle_mask_list: masks } }, entry);
+		} catch (error) {
+			if (error instanceof FieldError) return this.fail(res, error.code, error.message, entry);
+			throw error;
+		}
 	}
 
 	takeCreateError() {
@@ -703,6 +829,10 @@ class KlingSimulator {
 		if (body && type === 'lipSync' && isObj(body.input) && typeof body.input.video_id === 'string') {
 			taskInfo.parent_video = this.parentVideo(body.input.video_id);
 		}
+		if (body && type === 'advancedLipSync') {
+			const session = this.sessions.get(String(body.session_id));
+			if (session) taskInfo.parent_video = clone(session.source);
+		}
 		/** @type {Record<string, any>} */
 		const task = {
 			task_id: taskId,
@@ -794,6 +924,9 @@ class KlingSimulator {
 				duration,
 			};
 			if (wm) video.watermark_url = `${base}/0-wm.mp4`;
+			// Multi-elements results carry the session (DOC-26 L4479); effects results have no duration (DOC-NEW).
+			if (rec.type === 'multiElements' && body.session_id) video.session_id = String(body.session_id);
+			if (rec.type === 'videoEffects') delete video.duration;
 			return { videos: [video] };
 		}
 		const n = typeof body.n === 'number' ? body.n : 1;
@@ -985,6 +1118,7 @@ module.exports = {
 	KlingSimulator,
 	ENDPOINTS,
 	TASK_TYPES,
+	SYNC_PATHS,
 	ACCOUNT_COSTS_PATH,
 	CODES,
 	signWebhook,

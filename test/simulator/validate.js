@@ -18,8 +18,15 @@ class FieldError extends Error {
 	}
 }
 
-/** Always allowed on top of each endpoint's own fields. `model` is the legacy spelling of model_name. */
-const COMMON_FIELDS = ['callback_url', 'external_task_id', 'watermark_info', 'model'];
+/**
+ * Always allowed on top of each endpoint's own fields. `model` is the legacy spelling of model_name.
+ * `external_task_id` is NOT common: Kling does not document whether it rejects unknown fields, so the
+ * simulator must not be the only thing saying a field is fine. It is accepted only where the endpoint's
+ * own field table lists it (see EXTERNAL_ID in each VALIDATORS entry); the legacy one-step lip-sync
+ * table (reseller copies only, reference kling-api.md §3.5) lacks it, so it is refused there.
+ */
+const COMMON_FIELDS = ['callback_url', 'watermark_info', 'model'];
+const EXTERNAL_ID = 'external_task_id';
 
 const MAX_PROMPT = 2500;
 const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -28,10 +35,17 @@ const AUDIO_MAX_BYTES = 5 * 1024 * 1024;
 const T2V_MODELS = ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
 const I2V_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'];
 const MULTI_I2V_MODELS = ['kling-v1-6'];
+const OMNI_MODELS = ['kling-video-o1', 'kling-v3-omni'];
+const MOTION_MODELS = ['kling-v2-6', 'kling-v3'];
 const IMAGE_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v2', 'kling-v2-new', 'kling-v2-1', 'kling-v3'];
 const TRY_ON_MODELS = ['kolors-virtual-try-on-v1', 'kolors-virtual-try-on-v1-5'];
 const DUAL_EFFECT_MODELS = ['kling-v1', 'kling-v1-5', 'kling-v1-6'];
-const DUAL_EFFECT_SCENES = ['hug', 'kiss', 'heart_gesture', 'fight'];
+/** The 15 dual-image scenes of the 09/2026 enum (DOC-NEW effects page) + the four 2025 ones (kling-api.md §3.6). */
+const DUAL_EFFECT_SCENES = [
+	'pet_skateboard', 'daily_ootd', 'toss_run', 'switch_to_silk', 'studio_look', 'french_elegance', 'finger_swipe', 'smooth_transition',
+	'kiss_pro', 'snow_night_kiss', 'eternal_kiss', 'cheers_2026', 'fight_pro', 'hug_pro', 'heart_gesture_pro',
+	'hug', 'kiss', 'heart_gesture', 'fight',
+];
 const VIDEO_ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
 const IMAGE_ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'];
 const CAMERA_TYPES = ['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward'];
@@ -45,8 +59,14 @@ const DURATIONS_V3 = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13',
 const typeName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 /** @param {unknown} v @returns {v is Obj} */
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-/** @param {unknown} v */
-const present = (v) => v !== undefined && v !== null;
+/**
+ * Kling's own request examples send optional fields as empty strings (`"callback_url": ""`,
+ * `"external_task_id": ""`, `"negative_prompt": ""`, `"video_id": ""` beside a video_url, `"prompt": ""`
+ * with customised multi-shot — kling-api-2026.md sources, DOC-26 request examples), so an empty string
+ * counts as "not given" everywhere; a required field that is empty is still "is required".
+ * @param {unknown} v
+ */
+const present = (v) => v !== undefined && v !== null && v !== '';
 
 /** @param {Obj} obj @param {readonly string[]} allowed @param {string} p */
 function checkKeys(obj, allowed, p, where = '') {
@@ -99,10 +119,15 @@ function num(obj, key, p, o = {}) {
 	return v;
 }
 
-/** @param {Obj} obj @param {string} key @param {string} p @returns {boolean | undefined} */
+/**
+ * Field tables type these as boolean, but Kling's own image2video multi-shot example sends
+ * `"multi_shot": "true"` (DOC-26 L2925): the strings "true"/"false" are accepted too (UNCERTAIN).
+ * @param {Obj} obj @param {string} key @param {string} p @returns {boolean | undefined}
+ */
 function bool(obj, key, p) {
 	const v = obj[key];
 	if (!present(v)) return undefined;
+	if (v === 'true' || v === 'false') return v === 'true';
 	if (typeof v !== 'boolean') throw new FieldError(p + key, `must be a boolean, got ${typeName(v)}`);
 	return v;
 }
@@ -181,10 +206,10 @@ function object(obj, key, p, o = {}) {
 
 /** @param {Obj} body */
 function commonFields(body) {
+	// "" = not set (Kling's own examples send "callback_url": "" and "external_task_id": "").
 	const cb = str(body, 'callback_url', '');
 	if (cb !== undefined && !isHttpUrl(cb)) throw new FieldError('callback_url', 'must be an http(s) URL');
-	const ext = str(body, 'external_task_id', '');
-	if (ext !== undefined && ext.trim() === '') throw new FieldError('external_task_id', 'must not be empty');
+	str(body, 'external_task_id', '');
 	const wm = object(body, 'watermark_info', '');
 	if (wm) {
 		checkKeys(wm, ['enabled'], 'watermark_info.');
@@ -241,12 +266,38 @@ function videoOptions(body, model) {
 
 	const sound = str(body, 'sound', '', { values: ['on', 'off'] });
 	if (sound === 'on' && !hasAudio) throw new FieldError('sound', `"on" is only supported by kling-v2-6 and kling-v3 (got model ${model})`);
+	// Capability map (DOC-26 L894–1000): kling-v2-6 std is "only no audio"; start/end frame on v2-6 is "pro, only no audio".
+	if (sound === 'on' && model === 'kling-v2-6') {
+		if ((mode ?? 'std') !== 'pro') throw new FieldError('sound', '"on" needs mode "pro" on kling-v2-6 (std makes silent videos only)');
+		if (present(body.image_tail)) throw new FieldError('sound', '"on" cannot be combined with image_tail on kling-v2-6 (start/end frame is silent only)');
+	}
 
 	const multiShot = bool(body, 'multi_shot', '');
 	const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
+	if (multiShot && !isV3) throw new FieldError('multi_shot', `is only supported by kling-v3 (got model ${model})`);
+	multiShotFields(body, multiShot, shotType, dur);
+
+	const voices = arr(body, 'voice_list', '', { max: 2 });
+	// Voice control: kling-v2-6 pro only in the capability map (kling-v3 "❌").
+	if (voices && voices.length && model !== 'kling-v2-6') throw new FieldError('voice_list', `is only supported by kling-v2-6 (got model ${model})`);
+	if (voices) {
+		voices.forEach((v, i) => {
+			if (!isObj(v)) throw new FieldError(`voice_list[${i}]`, 'must be an object');
+			checkKeys(v, ['voice_id'], `voice_list[${i}].`);
+			str(v, 'voice_id', `voice_list[${i}].`, { required: true });
+		});
+		if (voices.length && sound !== 'on') throw new FieldError('voice_list', 'requires sound "on"');
+	}
+	return { mode, duration: dur };
+}
+
+/**
+ * multi_shot / shot_type / multi_prompt (DOC-26 t2v, i2v, omni): ≤6 shots, each ≥1 s, sum = duration.
+ * @param {Obj} body @param {boolean | undefined} multiShot @param {string | undefined} shotType @param {string} dur
+ */
+function multiShotFields(body, multiShot, shotType, dur) {
 	const prompts = arr(body, 'multi_prompt', '', { max: 6 });
 	if (multiShot) {
-		if (!isV3) throw new FieldError('multi_shot', `is only supported by kling-v3 (got model ${model})`);
 		if (!shotType) throw missing('shot_type');
 	} else {
 		if (shotType !== undefined) throw new FieldError('shot_type', 'requires multi_shot: true');
@@ -260,7 +311,9 @@ function videoOptions(body, model) {
 			if (!isObj(shot)) throw new FieldError(`multi_prompt[${i}]`, 'must be an object');
 			checkKeys(shot, ['index', 'prompt', 'duration'], sp);
 			num(shot, 'index', sp, { int: true, min: 1, max: 6 });
-			str(shot, 'prompt', sp, { required: true, max: 512 });
+			// The field table says ≤512 characters per shot, but Kling's own omni multi-shot example
+			// (DOC-26 L1751) sends 514: the docs disagree, so only the overall prompt limit is enforced.
+			str(shot, 'prompt', sp, { required: true, max: MAX_PROMPT });
 			const d = duration(shot, 'duration', sp, DURATIONS_V3.concat(['1', '2']), true);
 			total += Number(d);
 		});
@@ -268,17 +321,27 @@ function videoOptions(body, model) {
 			throw new FieldError('multi_prompt', `shot durations must add up to duration ${dur} (got ${total})`);
 		}
 	}
+}
 
-	const voices = arr(body, 'voice_list', '', { max: 2 });
-	if (voices) {
-		voices.forEach((v, i) => {
-			if (!isObj(v)) throw new FieldError(`voice_list[${i}]`, 'must be an object');
-			checkKeys(v, ['voice_id'], `voice_list[${i}].`);
-			str(v, 'voice_id', `voice_list[${i}].`, { required: true });
-		});
-		if (voices.length && sound !== 'on') throw new FieldError('voice_list', 'requires sound "on"');
-	}
-	return { mode, duration: dur };
+/**
+ * `element_list[{element_id}]`. The docs type element_id `long` (18-digit examples); whether Kling also
+ * takes a quoted id is UNCERTAIN (kling-api-2026.md §4.2.3, §6 q3), so the simulator refuses a string:
+ * a client must send the bare integer with every digit (checked byte for byte against `rawBody`).
+ * @param {Obj} body @param {number} max
+ */
+function elementListOf(body, max) {
+	const elements = arr(body, 'element_list', '', { max });
+	if (!elements) return undefined;
+	elements.forEach((e, i) => {
+		const ep = `element_list[${i}].`;
+		if (!isObj(e)) throw new FieldError(`element_list[${i}]`, 'must be an object');
+		checkKeys(e, ['element_id'], ep);
+		const id = e.element_id;
+		if (!present(id)) throw missing(`${ep}element_id`);
+		if (typeof id === 'string') throw new FieldError(`${ep}element_id`, 'must be a JSON integer (long), not a string');
+		if (!Number.isInteger(id) || /** @type {number} */ (id) < 0) throw new FieldError(`${ep}element_id`, 'must be an integer id');
+	});
+	return elements;
 }
 
 /** The prompt string the lifecycle scans for `sim:` markers. */
@@ -291,14 +354,17 @@ const promptText = (/** @type {Obj} */ body) => {
 
 // ---------------------------------------------------------------- endpoints
 
-/** @type {Record<string, { fields: string[], check: (body: Obj) => void }>} */
+/**
+ * `externalTaskId: false` = the endpoint's field table has no external_task_id row (refused, see COMMON_FIELDS).
+ * @type {Record<string, { fields: string[], externalTaskId?: false, check: (body: Obj) => void }>}
+ */
 const VALIDATORS = {
 	textToVideo: {
 		fields: ['model_name', 'prompt', 'negative_prompt', 'cfg_scale', 'mode', 'camera_control', 'aspect_ratio', 'duration', 'sound', 'multi_shot', 'shot_type', 'multi_prompt', 'voice_list'],
 		check(body) {
 			const model = str(body, 'model_name', '', { values: T2V_MODELS }) ?? 'kling-v1';
 			// DOC-25: prompt required; DOC-26: optional when multi_shot uses customized shots. Both accepted.
-			const customShots = body.multi_shot === true && body.shot_type === 'customize';
+			const customShots = (body.multi_shot === true || body.multi_shot === 'true') && body.shot_type === 'customize';
 			str(body, 'prompt', '', { required: !customShots, max: MAX_PROMPT });
 			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
 			str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
@@ -345,18 +411,10 @@ const VALIDATORS = {
 			if (groups.length > 1) {
 				throw new FieldError(String(groups[1]), `cannot be combined with ${groups[0]} (image+image_tail, static_mask/dynamic_masks and camera_control are mutually exclusive)`);
 			}
-			const elements = arr(body, 'element_list', '', { max: 3 });
+			const elements = elementListOf(body, 3);
+			// Element control: kling-v3 only in the capability map.
+			if (elements && elements.length && model !== 'kling-v3') throw new FieldError('element_list', `is only supported by kling-v3 (got model ${model})`);
 			if (elements) {
-				elements.forEach((e, i) => {
-					const ep = `element_list[${i}].`;
-					if (!isObj(e)) throw new FieldError(`element_list[${i}]`, 'must be an object');
-					checkKeys(e, ['element_id'], ep);
-					const id = e.element_id;
-					if (!present(id)) throw missing(`${ep}element_id`);
-					if (!(Number.isInteger(id) || (typeof id === 'string' && /^\d+$/.test(id)))) {
-						throw new FieldError(`${ep}element_id`, 'must be an integer id');
-					}
-				});
 				if (elements.length && Array.isArray(body.voice_list) && body.voice_list.length) {
 					throw new FieldError('element_list', 'cannot be combined with voice_list');
 				}
@@ -392,6 +450,8 @@ const VALIDATORS = {
 	},
 	lipSync: {
 		fields: ['input'],
+		// Not in any 2026 official copy; the reseller table mirroring the old page lists input + callback_url only.
+		externalTaskId: false,
 		check(body) {
 			const input = object(body, 'input', '', { required: true });
 			if (!input) throw missing('input');
@@ -417,34 +477,165 @@ const VALIDATORS = {
 	videoEffects: {
 		fields: ['effect_scene', 'input'],
 		check(body) {
-			// ~150 scenes, growing: any non-empty string; dual-character scenes get their own input shape.
+			// 219 scenes in the 09/2026 enum and growing: any non-empty string. Two-image scenes (the 15 of
+			// the current enum, plus the four 2025 ones Kling retired or still documents) take `images`.
 			const scene = str(body, 'effect_scene', '', { required: true });
 			const input = object(body, 'input', '', { required: true });
 			if (!input || !scene) throw missing('input');
 			const p = 'input.';
-			if (DUAL_EFFECT_SCENES.includes(scene)) {
+			// Three documented input shapes (kling-api-2026.md §4.6, UNCERTAIN which extra keys Kling still
+			// tolerates): 09/2026 single {image} / dual {images}; 02/2026 adds duration ("5"|"10" single,
+			// "5" dual); 2025 dual {model_name, mode, images, duration}. All three are accepted.
+			// A scene outside both lists (Kling keeps adding them) is judged by its input: `images` = two-image
+			// (UNCERTAIN: the simulator cannot know a new scene's kind; Kling decides).
+			if (DUAL_EFFECT_SCENES.includes(scene) || present(input.images)) {
 				checkKeys(input, ['model_name', 'mode', 'images', 'image', 'duration'], p, `effect_scene "${scene}"`);
 				const model = str(input, 'model_name', p, { values: DUAL_EFFECT_MODELS });
 				if (scene === 'fight' && model && model !== 'kling-v1-6') {
 					throw new FieldError('input.model_name', 'effect_scene "fight" only supports kling-v1-6');
 				}
 				str(input, 'mode', p, { values: ['std', 'pro'] });
-				// The field table names it `image` (array), the official example `images`: both accepted (UNCERTAIN).
+				// The 2025 field table names it `image` (array), every example `images`: both accepted (UNCERTAIN).
 				const key = present(input.images) ? 'images' : 'image';
 				if (present(input.images) && present(input.image)) throw new FieldError('input.image', 'use either images or image, not both');
 				const images = arr(input, key, p, { required: true });
 				if (!images) throw missing('input.images');
 				if (images.length !== 2) throw new FieldError(`input.${key}`, `must contain exactly 2 images (got ${images.length})`);
 				images.forEach((img, i) => media({ [i]: img }, String(i), `input.${key}.`, { required: true, maxBytes: IMAGE_MAX_BYTES }));
-				duration(input, 'duration', p, DURATIONS_CLASSIC, true);
+				duration(input, 'duration', p, DURATIONS_CLASSIC);
 			} else {
 				// ComfyUI sends model_name here too (third party); accepted as a plain string.
 				checkKeys(input, ['image', 'duration', 'model_name'], p, `effect_scene "${scene}"`);
 				str(input, 'model_name', p);
 				if (Array.isArray(input.image)) throw new FieldError('input.image', `must be a single image for effect_scene "${scene}"`);
 				media(input, 'image', p, { required: true, maxBytes: IMAGE_MAX_BYTES });
-				duration(input, 'duration', p, ['5'], true);
+				duration(input, 'duration', p, DURATIONS_CLASSIC);
 			}
+		},
+	},
+	// ---- 2026 video families (kling-api-2026.md §2(b) b.2–b.6; DOC-26 field tables) ----
+	omniVideo: {
+		fields: ['model_name', 'multi_shot', 'shot_type', 'prompt', 'multi_prompt', 'image_list', 'element_list', 'video_list', 'sound', 'mode', 'aspect_ratio', 'duration'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: OMNI_MODELS }) ?? 'kling-video-o1';
+			const isV3 = model === 'kling-v3-omni';
+			const multiShot = bool(body, 'multi_shot', '');
+			const shotType = str(body, 'shot_type', '', { values: ['customize', 'intelligence'] });
+			// DOC-26: prompt must not be empty unless multi_shot with shot_type customize.
+			str(body, 'prompt', '', { required: !(multiShot && shotType === 'customize'), max: MAX_PROMPT });
+			const mode = str(body, 'mode', '', { values: ['std', 'pro', '4k'] }) ?? 'pro';
+			const images = arr(body, 'image_list', '') ?? [];
+			let first = false;
+			let end = false;
+			images.forEach((e, i) => {
+				const ip = `image_list[${i}].`;
+				if (!isObj(e)) throw new FieldError(`image_list[${i}]`, 'must be an object {image_url, type?}');
+				checkKeys(e, ['image_url', 'type'], ip);
+				media(e, 'image_url', ip, { required: true, maxBytes: IMAGE_MAX_BYTES });
+				const type = str(e, 'type', ip, { values: ['first_frame', 'end_frame'] });
+				if (type === 'first_frame') first = true;
+				if (type === 'end_frame') end = true;
+			});
+			if (end && !first) throw new FieldError('image_list', 'an end_frame needs a first_frame (end frame alone is not supported)');
+			const elements = elementListOf(body, 7) ?? [];
+			const videos = arr(body, 'video_list', '', { max: 1 }) ?? [];
+			let base = false;
+			videos.forEach((v, i) => {
+				const vp = `video_list[${i}].`;
+				if (!isObj(v)) throw new FieldError(`video_list[${i}]`, 'must be an object {video_url, refer_type?, keep_original_sound?}');
+				checkKeys(v, ['video_url', 'refer_type', 'keep_original_sound'], vp);
+				media(v, 'video_url', vp, { required: true, urlOnly: true });
+				base = (str(v, 'refer_type', vp, { values: ['feature', 'base'] }) ?? 'base') === 'base';
+				str(v, 'keep_original_sound', vp, { values: ['yes', 'no'] });
+			});
+			const refs = images.length + elements.length;
+			if (videos.length ? refs > 4 : refs > 7) {
+				throw new FieldError('image_list', `images + elements must be at most ${videos.length ? 4 : 7} ${videos.length ? 'with' : 'without'} a reference video (got ${refs})`);
+			}
+			if (first && elements.length > 3) throw new FieldError('element_list', 'at most 3 elements with a first frame');
+			if (base && (first || end)) throw new FieldError('image_list', 'first/end frames cannot be combined with a base (edit) video');
+			if (mode === '4k' && !isV3) throw new FieldError('mode', '"4k" is only available for kling-v3-omni');
+			if (mode === '4k' && videos.length) throw new FieldError('mode', '"4k" is not available with a reference video');
+			const sound = str(body, 'sound', '', { values: ['on', 'off'] });
+			if (sound === 'on' && videos.length) throw new FieldError('sound', 'can only be "off" with a reference video');
+			// "required when NOT using first-frame reference or video editing" (DOC-26): refused when missing.
+			const ratio = str(body, 'aspect_ratio', '', { values: VIDEO_ASPECT_RATIOS });
+			if (!ratio && !first && !base) throw new FieldError('aspect_ratio', 'is required without a first frame or a base video', 1200);
+			const dur = duration(body, 'duration', '', isV3 ? DURATIONS_V3 : DURATIONS_V3.slice(0, 8)) ?? '5';
+			if (multiShot && !isV3) throw new FieldError('multi_shot', `is only supported by kling-v3-omni (got model ${model})`);
+			multiShotFields(body, multiShot, shotType, dur);
+		},
+	},
+	motionControl: {
+		fields: ['model_name', 'prompt', 'image_url', 'video_url', 'element_list', 'keep_original_sound', 'character_orientation', 'mode'],
+		check(body) {
+			const model = str(body, 'model_name', '', { values: MOTION_MODELS }) ?? 'kling-v2-6';
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			media(body, 'image_url', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			media(body, 'video_url', '', { required: true, urlOnly: true });
+			const elements = elementListOf(body, 1);
+			if (elements && elements.length && model !== 'kling-v3') throw new FieldError('element_list', `is only supported by kling-v3 (got model ${model})`);
+			str(body, 'keep_original_sound', '', { values: ['yes', 'no'] });
+			str(body, 'character_orientation', '', { required: true, values: ['image', 'video'] });
+			str(body, 'mode', '', { required: true, values: ['std', 'pro'] });
+		},
+	},
+	avatar: {
+		fields: ['image', 'audio_id', 'sound_file', 'prompt', 'mode'],
+		check(body) {
+			media(body, 'image', '', { required: true, maxBytes: IMAGE_MAX_BYTES });
+			const audioId = str(body, 'audio_id', '');
+			const sound = media(body, 'sound_file', '', { maxBytes: AUDIO_MAX_BYTES });
+			if (!audioId && !sound) throw new FieldError('audio_id', 'audio_id or sound_file is required', 1200);
+			if (audioId && sound) throw new FieldError('sound_file', 'cannot be combined with audio_id (use exactly one)');
+			str(body, 'prompt', '', { max: MAX_PROMPT });
+			str(body, 'mode', '', { values: ['std', 'pro'] });
+		},
+	},
+	advancedLipSync: {
+		fields: ['session_id', 'face_choose'],
+		check(body) {
+			str(body, 'session_id', '', { required: true });
+			// "face_choose … currently only one face" (DOC-26 L4930).
+			const faces = arr(body, 'face_choose', '', { required: true, min: 1, max: 1 }) ?? [];
+			faces.forEach((f, i) => {
+				const fp = `face_choose[${i}].`;
+				if (!isObj(f)) throw new FieldError(`face_choose[${i}]`, 'must be an object');
+				checkKeys(f, ['face_id', 'audio_id', 'sound_file', 'sound_start_time', 'sound_end_time', 'sound_insert_time', 'sound_volume', 'original_audio_volume'], fp);
+				str(f, 'face_id', fp, { required: true });
+				const audioId = str(f, 'audio_id', fp);
+				const sound = media(f, 'sound_file', fp, { maxBytes: AUDIO_MAX_BYTES });
+				if (!audioId && !sound) throw new FieldError(`${fp}audio_id`, 'audio_id or sound_file is required', 1200);
+				if (audioId && sound) throw new FieldError(`${fp}sound_file`, 'cannot be combined with audio_id (use exactly one)');
+				const start = num(f, 'sound_start_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				const end = num(f, 'sound_end_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				num(f, 'sound_insert_time', fp, { required: true, int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+				// "the cropped audio must be 2 seconds or longer" (DOC-26); the audio itself is 2–60 s.
+				if (start !== undefined && end !== undefined && end - start < 2000) throw new FieldError(`${fp}sound_end_time`, 'the cropped audio (sound_end_time - sound_start_time) must be at least 2000 ms');
+				num(f, 'sound_volume', fp, { min: 0, max: 2 });
+				num(f, 'original_audio_volume', fp, { min: 0, max: 2 });
+			});
+		},
+	},
+	multiElements: {
+		// model_name: DOC-CN lists it (default kling-v1-6), DOC-26 example sends it, DOC-NEW has none: accepted.
+		fields: ['model_name', 'session_id', 'edit_mode', 'image_list', 'prompt', 'negative_prompt', 'mode', 'duration'],
+		check(body) {
+			str(body, 'model_name', '', { values: ['kling-v1-6'] });
+			str(body, 'session_id', '', { required: true });
+			const editMode = str(body, 'edit_mode', '', { required: true, values: ['addition', 'swap', 'removal'] });
+			const images = arr(body, 'image_list', '') ?? [];
+			images.forEach((e, i) => {
+				if (!isObj(e)) throw new FieldError(`image_list[${i}]`, 'must be an object {image}');
+				checkKeys(e, ['image'], `image_list[${i}].`);
+				media(e, 'image', `image_list[${i}].`, { required: true, maxBytes: IMAGE_MAX_BYTES });
+			});
+			const [min, max] = editMode === 'addition' ? [1, 2] : editMode === 'swap' ? [1, 1] : [0, 0];
+			if (images.length < min || images.length > max) throw new FieldError('image_list', `must have ${min === max ? min : `${min} to ${max}`} image(s) for edit_mode "${editMode}" (got ${images.length})`);
+			str(body, 'prompt', '', { required: true, max: MAX_PROMPT });
+			str(body, 'negative_prompt', '', { max: MAX_PROMPT });
+			str(body, 'mode', '', { values: ['std', 'pro'] });
+			duration(body, 'duration', '', DURATIONS_CLASSIC);
 		},
 	},
 	imageGeneration: {
@@ -506,7 +697,7 @@ function validateCreate(type, body) {
 	const v = VALIDATORS[type];
 	if (!v) throw new FieldError('', `unknown task type ${type}`, 1200);
 	if (!isObj(body)) throw new FieldError('body', `must be a JSON object, got ${typeName(body)}`, 1200);
-	checkKeys(body, v.fields.concat(COMMON_FIELDS), '');
+	checkKeys(body, v.fields.concat(COMMON_FIELDS, v.externalTaskId === false ? [] : [EXTERNAL_ID]), '');
 	commonFields(body);
 	v.check(body);
 }
@@ -518,6 +709,8 @@ module.exports = {
 	isHttpUrl,
 	VALIDATORS,
 	COMMON_FIELDS,
-	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS },
+	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS, OMNI_MODELS, MOTION_MODELS },
+	// Helpers for the synchronous calls (identify-face, multi-elements selection) in index.js.
+	FieldErrorHelpers: { str, num, arr, media, checkKeys, isObj, missing },
 	DUAL_EFFECT_SCENES,
 };

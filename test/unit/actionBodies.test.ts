@@ -10,7 +10,7 @@ import { executeContext, initBinaryData, simulatorCredentials } from '../helpers
 import { buildCreateBody } from '../../nodes/KlingAi/resources/create';
 import { CREATE_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
 import { ENDPOINTS } from '../../nodes/KlingAi/shared/endpoints';
-import { allCombos, baseParameters, node, png } from '../integration/actionFixtures';
+import { allCombos, baseParameters, needsServer, node, png } from '../integration/actionFixtures';
 import { validateCreate } from '../simulator/validate';
 
 const creds = simulatorCredentials('http://127.0.0.1:9');
@@ -49,7 +49,23 @@ describe('registry', () => {
 			ops.map((p) => [String(p.displayOptions?.show?.resource?.[0]), (p.options ?? []).map((o) => o as { value: string; action?: string })]),
 		);
 		expect(byResource.video.map((o) => o.value).sort()).toEqual(
-			['applyEffect', 'extendVideo', 'getTask', 'imageToVideo', 'lipSync', 'listTasks', 'multiImageToVideo', 'textToVideo'].sort(),
+			[
+				'advancedLipSync',
+				'applyEffect',
+				'avatar',
+				'extendVideo',
+				'getTask',
+				'identifyFace',
+				'imageToVideo',
+				'lipSync',
+				'listTasks',
+				'motionControl',
+				'multiElementEdit',
+				'multiElementSelection',
+				'multiImageToVideo',
+				'omniVideo',
+				'textToVideo',
+			].sort(),
 		);
 		expect(byResource.image.map((o) => o.value).sort()).toEqual(['expandImage', 'generateImage', 'getTask', 'listTasks', 'virtualTryOn'].sort());
 		expect(byResource.account.map((o) => o.value)).toEqual(['getResourcePacks']);
@@ -90,13 +106,26 @@ describe('every model x mode combination the node offers builds a body the simul
 		expect(new Set(combos.map((c) => c.op.value)).size).toBe(CREATE_OPERATIONS.length);
 		expect(combos.length).toBeGreaterThan(40);
 	});
-	it.each(combos.map((c) => [c.label, c] as const))('%s', async (_label, combo) => {
+	it.each(combos.filter((c) => !needsServer(c)).map((c) => [c.label, c] as const))('%s', async (_label, combo) => {
 		const body = await bodyFor(combo.parameters);
 		expect(() => validateCreate(combo.op.taskType, body)).not.toThrow();
-		expect(typeof body.external_task_id).toBe('string');
-		if (combo.model && combo.model !== 'custom' && combo.op.value !== 'lipSync' && combo.op.value !== 'applyEffect') expect(body.model_name).toBe(combo.model);
+		// external_task_id only where the endpoint's field table documents it (not on the legacy lip-sync).
+		expect(typeof body.external_task_id).toBe(ENDPOINTS[combo.op.taskType].externalTaskId ? 'string' : 'undefined');
+		if (combo.model && combo.model !== 'custom' && !['lipSync', 'applyEffect', 'advancedLipSync'].includes(combo.op.value)) expect(body.model_name).toBe(combo.model);
 		if (combo.mode) expect(JSON.stringify(body)).toContain(`"mode":"${combo.mode}"`);
 		if (body.duration !== undefined) expect(typeof body.duration).toBe('string');
+	});
+});
+
+describe('external_task_id only where the field table documents it', () => {
+	it('the legacy lip-sync offers no External Task ID and sends none; the others do', () => {
+		const collections = node.description.properties.filter((p) => p.name === 'options' && p.type === 'collection');
+		for (const op of CREATE_OPERATIONS) {
+			const mine = collections.find((c) => c.displayOptions?.show?.operation?.includes(op.value) && c.displayOptions?.show?.resource?.includes(op.resource));
+			const names = ((mine?.options ?? []) as Array<{ name: string }>).map((o) => o.name);
+			expect([op.value, names.includes('externalTaskId')]).toEqual([op.value, ENDPOINTS[op.taskType].externalTaskId]);
+		}
+		expect(ENDPOINTS.lipSync.externalTaskId).toBe(false);
 	});
 });
 
@@ -139,13 +168,49 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		const v3 = await bodyFor({ ...baseParameters(t2v), model: 'kling-v3', mode: '4k', duration: '12' });
 		expect(v3).toMatchObject({ mode: '4k', duration: '12' });
 		expect(() => validateCreate('textToVideo', v3)).not.toThrow();
-		const sound = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', options: { sound: true } });
+		const sound = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', mode: 'pro', options: { sound: true } });
 		expect(sound.sound).toBe('on');
+		expect(() => validateCreate('textToVideo', sound)).not.toThrow();
+	});
+
+	it('kling-v3 multi-shot: custom shots become multi_prompt (durations as strings), prompt not sent', async () => {
+		const t2v = findCreateOperation('video', 'textToVideo')!;
+		const body = await bodyFor({
+			...baseParameters(t2v),
+			model: 'kling-v3',
+			duration: '10',
+			options: { multiShot: 'customize', shots: { shot: [{ prompt: 'a door opens', duration: 4 }, { prompt: 'a cat walks in', duration: 6 }] } },
+		});
+		expect(body).toMatchObject({
+			multi_shot: true,
+			shot_type: 'customize',
+			multi_prompt: [
+				{ index: 1, prompt: 'a door opens', duration: '4' },
+				{ index: 2, prompt: 'a cat walks in', duration: '6' },
+			],
+		});
+		expect(body.prompt).toBeUndefined();
+		expect(() => validateCreate('textToVideo', body)).not.toThrow();
+		const i2v = findCreateOperation('video', 'imageToVideo')!;
+		const smart = await bodyFor({ ...baseParameters(i2v), model: 'kling-v3', options: { multiShot: 'intelligence' } });
+		expect(smart).toMatchObject({ multi_shot: true, shot_type: 'intelligence', prompt: 'the fox runs' });
+		expect(() => validateCreate('imageToVideo', smart)).not.toThrow();
+	});
+
+	it('image to video: end frame without a start frame (kling-v1-6 pro), voices on kling-v2-6 pro with sound', async () => {
+		const i2v = findCreateOperation('video', 'imageToVideo')!;
+		const tailOnly = await bodyFor({ ...baseParameters(i2v), imageInputType: 'none', model: 'kling-v1-6', mode: 'pro', imageTailInputType: 'url', imageTail: 'https://example.com/end.png' });
+		expect(tailOnly.image).toBeUndefined();
+		expect(tailOnly.image_tail).toBe('https://example.com/end.png');
+		expect(() => validateCreate('imageToVideo', tailOnly)).not.toThrow();
+		const voices = await bodyFor({ ...baseParameters(i2v), model: 'kling-v2-6', mode: 'pro', options: { sound: true, voiceIds: 'v-1, v-2' } });
+		expect(voices).toMatchObject({ sound: 'on', voice_list: [{ voice_id: 'v-1' }, { voice_id: 'v-2' }] });
+		expect(() => validateCreate('imageToVideo', voices)).not.toThrow();
 	});
 
 	it('options the selected model does not take are hidden, and n8n drops them from the body', async () => {
 		const t2v = findCreateOperation('video', 'textToVideo')!;
-		const body = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', options: { cfgScale: 0.5, cameraControlType: 'down_back', sound: true } });
+		const body = await bodyFor({ ...baseParameters(t2v), model: 'kling-v2-6', mode: 'pro', options: { cfgScale: 0.5, cameraControlType: 'down_back', sound: true } });
 		expect(body.cfg_scale).toBeUndefined();
 		expect(body.camera_control).toBeUndefined();
 		expect(body.sound).toBe('on');
@@ -163,12 +228,21 @@ describe('bodies carry what the user set, and nothing they did not', () => {
 		expect(() => validateCreate('lipSync', audio)).not.toThrow();
 	});
 
-	it('dual-image effect sends images [left, right] with model and mode', async () => {
+	it('effects: the 09/2026 shape (input.image / input.images, no model, mode or duration); 2025 presets keep theirs', async () => {
 		const op = findCreateOperation('video', 'applyEffect')!;
-		const body = await bodyFor({ ...baseParameters(op, 'dual'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
-		expect(body).toMatchObject({ effect_scene: 'heart_gesture', input: { model_name: 'kling-v1-6', mode: 'pro', duration: '10', images: [expect.any(String), expect.any(String)] } });
+		const pro = await bodyFor({ ...baseParameters(op, 'dual'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
+		expect(pro).toEqual({ effect_scene: 'hug_pro', input: { images: ['https://example.com/kling/input.png', 'https://example.com/kling/input.png?r'] }, external_task_id: expect.any(String) });
+		const one = await bodyFor(baseParameters(op, 'single'));
+		expect(one.input).toEqual({ image: 'https://example.com/kling/input.png' });
+		const newScene = await bodyFor({ ...baseParameters(op, 'dual'), effectScene: 'custom', customEffectScene: 'brand_new_duo' });
+		expect(newScene).toMatchObject({ effect_scene: 'brand_new_duo', input: { images: [expect.any(String), expect.any(String)] } });
+		for (const b of [pro, one, newScene]) expect(() => validateCreate('videoEffects', b)).not.toThrow();
+		const legacy = await bodyFor({ ...baseParameters(op, 'dual2025'), model: 'kling-v1-6', mode: 'pro', duration: '10' });
+		expect(legacy).toMatchObject({ effect_scene: 'heart_gesture', input: { model_name: 'kling-v1-6', mode: 'pro', duration: '10', images: [expect.any(String), expect.any(String)] } });
 		const custom = await bodyFor({ ...baseParameters(op, 'single'), effectScene: 'custom', customEffectScene: 'squish' });
 		expect(custom).toMatchObject({ effect_scene: 'squish', input: { duration: '5' } });
+		await expectFieldError({ ...baseParameters(op, 'single'), effectScene: 'custom', customEffectScene: 'kiss_pro' }, /"Effect Scene" "kiss_pro" takes two images/);
+		await expectFieldError({ ...baseParameters(op, 'dual'), effectScene: 'custom', customEffectScene: 'color_mixing' }, /"Effect Scene" "color_mixing" takes one image/);
 	});
 
 	it('image generation with a base64 reference image and subject fidelity', async () => {

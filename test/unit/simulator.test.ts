@@ -11,9 +11,10 @@ import {
 	startSimulator,
 	signWebhook,
 	ENDPOINTS as SIM_ENDPOINTS,
+	SYNC_PATHS as SIM_SYNC_PATHS,
 	type KlingSimulator,
 } from '../simulator';
-import { ENDPOINTS, TASK_TYPES, ACCOUNT_COSTS_PATH } from '../../nodes/KlingAi/shared/endpoints';
+import { ENDPOINTS, SYNC_PATHS, TASK_TYPES, ACCOUNT_COSTS_PATH } from '../../nodes/KlingAi/shared/endpoints';
 import { verifyStandardWebhook } from '../../nodes/KlingAi/shared/signature';
 import { signKlingJwt } from '../../credentials/KlingAiApi.credentials';
 
@@ -115,6 +116,7 @@ function mp4Boxes(buf: Buffer): Array<{ type: string; size: number; start: numbe
 
 describe('simulator endpoint table', () => {
 	it('serves exactly the paths of nodes/KlingAi/shared/endpoints.ts', () => {
+		expect(SIM_SYNC_PATHS).toEqual(SYNC_PATHS);
 		expect(Object.keys(SIM_ENDPOINTS).sort()).toEqual([...TASK_TYPES].sort());
 		for (const t of TASK_TYPES) {
 			expect(SIM_ENDPOINTS[t].path).toBe(ENDPOINTS[t].path);
@@ -188,7 +190,8 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 		valid: [
 			{ model_name: 'kling-v2-5-turbo', prompt: 'a cat', mode: 'pro', duration: '10', aspect_ratio: '9:16', callback_url: 'https://x.test/cb', external_task_id: 'v-t2v-1', watermark_info: { enabled: true } },
 			{ prompt: 'a dog', cfg_scale: 0.3, camera_control: { type: 'simple', config: { zoom: 5 } } },
-			{ model_name: 'kling-v3', prompt: 'x', duration: '12', mode: '4k', sound: 'on', voice_list: [{ voice_id: 'v1' }] },
+			{ model_name: 'kling-v3', prompt: 'x', duration: '12', mode: '4k', sound: 'on' },
+			{ model_name: 'kling-v2-6', prompt: 'x', mode: 'pro', sound: 'on', voice_list: [{ voice_id: 'v1' }] },
 			{ model_name: 'kling-v3', multi_shot: true, shot_type: 'customize', duration: '10', multi_prompt: [{ index: 1, prompt: 'a', duration: '4' }, { index: 2, prompt: 'b', duration: '6' }] },
 			{ model: 'kling-v1', prompt: 'legacy model field' },
 		],
@@ -209,6 +212,9 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ prompt: 'a', model_name: 'kling-v2-master', cfg_scale: 0.5 }, 'cfg_scale'],
 			[{ prompt: 'a', callback_url: 'ftp://x/cb' }, 'callback_url'],
 			[{ prompt: 'a', mode: '4k' }, 'mode'],
+			// Capability map: kling-v2-6 std is silent only; voice control is kling-v2-6 only.
+			[{ prompt: 'a', model_name: 'kling-v2-6', sound: 'on' }, 'sound'],
+			[{ prompt: 'a', model_name: 'kling-v3', sound: 'on', voice_list: [{ voice_id: 'v1' }] }, 'voice_list'],
 		],
 	},
 	imageToVideo: {
@@ -218,6 +224,7 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			{ image_tail: B64 },
 			{ image: B64, static_mask: B64, dynamic_masks: [{ mask: B64, trajectories: [{ x: 1, y: 2 }, { x: 3, y: 4 }] }] },
 			{ image: IMG, camera_control: { type: 'down_back' } },
+			{ image: IMG, model_name: 'kling-v3', element_list: [{ element_id: 829836802793406 }, { element_id: 2 }] },
 		],
 		invalid: [
 			[{ prompt: 'no image' }, 'image'],
@@ -230,6 +237,9 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ image: 'not base64 !!' }, 'image'],
 			[{ image: IMG, model_name: 'kling-v9' }, 'model_name'],
 			[{ image: IMG, duration: '7' }, 'duration'],
+			[{ image: IMG, model_name: 'kling-v3', element_list: [{ element_id: '829836802793406551' }] }, 'element_list[0].element_id'],
+			[{ image: IMG, model_name: 'kling-v2-6', element_list: [{ element_id: 1 }] }, 'element_list'],
+			[{ image: IMG, image_tail: IMG, model_name: 'kling-v2-6', mode: 'pro', sound: 'on' }, 'sound'],
 		],
 	},
 	multiImageToVideo: {
@@ -252,7 +262,7 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 	lipSync: {
 		valid: [
 			{ input: { mode: 'text2video', video_id: 'vid-1', text: 'hello', voice_id: 'oversea_male1', voice_language: 'en', voice_speed: 1.2 } },
-			{ input: { mode: 'audio2video', video_url: 'https://x.test/v.mp4', audio_type: 'url', audio_url: 'https://x.test/a.mp3' }, external_task_id: 'v-lip-2' },
+			{ input: { mode: 'audio2video', video_url: 'https://x.test/v.mp4', audio_type: 'url', audio_url: 'https://x.test/a.mp3' }, callback_url: '' },
 			{ input: { mode: 'audio2video', video_id: 'vid-1', audio_type: 'file', audio_file: B64 } },
 		],
 		invalid: [
@@ -266,6 +276,8 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ input: { mode: 'sing', video_id: 'v' } }, 'input.mode'],
 			[{ input: { mode: 'text2video', video_id: 'v', text: 'hi', voice_id: 'a' }, mode: 'text2video' }, 'mode'],
 			[{}, 'input'],
+			// The legacy lip-sync field table has no external_task_id: the simulator does not vouch for it.
+			[{ input: { mode: 'text2video', video_id: 'v', text: 'hi', voice_id: 'a' }, external_task_id: 'lip-ext' }, 'external_task_id'],
 		],
 	},
 	videoEffects: {
@@ -273,11 +285,15 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			{ effect_scene: 'squish', input: { image: IMG, duration: '5' } },
 			{ effect_scene: 'hug', input: { model_name: 'kling-v1-6', mode: 'std', images: [IMG, B64], duration: '10' } },
 			{ effect_scene: 'kiss', input: { image: [IMG, IMG], duration: '5' } },
+			// 09/2026 shape: no duration/model_name/mode; *_pro two-image scenes take `images`.
+			{ effect_scene: 'hug_pro', input: { images: [IMG, B64] } },
+			{ effect_scene: 'pet_lion_pro', input: { image: IMG }, external_task_id: '' },
 		],
 		invalid: [
 			[{ effect_scene: 'hug', input: { images: [IMG], duration: '5' } }, 'input.images'],
-			[{ effect_scene: 'hug', input: { images: [IMG, IMG] } }, 'input.duration'],
-			[{ effect_scene: 'squish', input: { image: IMG, duration: '10' } }, 'input.duration'],
+			[{ effect_scene: 'hug_pro', input: { image: IMG } }, 'input.image'],
+			[{ effect_scene: 'hug_pro', input: { images: [IMG, IMG], duration: 5 } }, 'input.duration'],
+			[{ effect_scene: 'squish', input: { image: IMG, duration: '15' } }, 'input.duration'],
 			[{ effect_scene: 'squish', input: { duration: '5' } }, 'input.image'],
 			[{ input: { image: IMG, duration: '5' } }, 'effect_scene'],
 			[{ effect_scene: 'fight', input: { model_name: 'kling-v1', images: [IMG, IMG], duration: '5' } }, 'input.model_name'],
@@ -309,6 +325,75 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ image: IMG, n: 0 }, 'n'],
 		],
 	},
+	omniVideo: {
+		valid: [
+			{ model_name: 'kling-video-o1', prompt: '<<<image_1>>> waves', image_list: [{ image_url: IMG }], aspect_ratio: '16:9', duration: '7' },
+			{ prompt: 'dance', image_list: [{ image_url: IMG, type: 'first_frame' }, { image_url: B64, type: 'end_frame' }] },
+			{ prompt: 'edit <<<video_1>>>', video_list: [{ video_url: 'https://x.test/v.mp4', refer_type: 'base', keep_original_sound: 'yes' }] },
+			{ model_name: 'kling-v3-omni', prompt: 'x', aspect_ratio: '1:1', duration: '15', mode: '4k', element_list: [{ element_id: 829836802793406 }] },
+		],
+		invalid: [
+			[{ prompt: 'x' }, 'aspect_ratio'],
+			[{ prompt: 'x', aspect_ratio: '1:1', image_list: [{ image_url: IMG, type: 'end_frame' }] }, 'image_list'],
+			[{ prompt: 'x', aspect_ratio: '1:1', duration: '15' }, 'duration'],
+			[{ prompt: 'x', aspect_ratio: '1:1', mode: '4k' }, 'mode'],
+			[{ prompt: 'x', aspect_ratio: '1:1', sound: 'on', video_list: [{ video_url: 'https://x.test/v.mp4', refer_type: 'feature' }] }, 'sound'],
+			[{ prompt: 'x', aspect_ratio: '1:1', video_list: [{ video_url: B64 }] }, 'video_list[0].video_url'],
+			[{ prompt: 'x', aspect_ratio: '1:1', element_list: [{ element_id: '1' }] }, 'element_list[0].element_id'],
+			[{ prompt: 'x', aspect_ratio: '1:1', multi_shot: true, shot_type: 'intelligence' }, 'multi_shot'],
+			[{ aspect_ratio: '1:1' }, 'prompt'],
+		],
+	},
+	motionControl: {
+		valid: [
+			{ model_name: 'kling-v2-6', image_url: IMG, video_url: 'https://x.test/d.mp4', character_orientation: 'image', mode: 'pro', keep_original_sound: 'yes', callback_url: '', external_task_id: 'mc-1' },
+			{ model_name: 'kling-v3', image_url: B64, video_url: 'https://x.test/d.mp4', character_orientation: 'video', mode: 'std', element_list: [{ element_id: 1 }] },
+		],
+		invalid: [
+			[{ image_url: IMG, video_url: 'https://x.test/d.mp4', mode: 'std' }, 'character_orientation'],
+			[{ image_url: IMG, video_url: 'https://x.test/d.mp4', character_orientation: 'image' }, 'mode'],
+			[{ video_url: 'https://x.test/d.mp4', character_orientation: 'image', mode: 'std' }, 'image_url'],
+			[{ image_url: IMG, video_url: B64, character_orientation: 'image', mode: 'std' }, 'video_url'],
+			[{ image_url: IMG, video_url: 'https://x.test/d.mp4', character_orientation: 'image', mode: 'std', element_list: [{ element_id: 1 }] }, 'element_list'],
+			[{ image_url: IMG, video_url: 'https://x.test/d.mp4', character_orientation: 'image', mode: 'std', duration: '5' }, 'duration'],
+		],
+	},
+	avatar: {
+		valid: [
+			{ image: IMG, sound_file: 'https://x.test/a.mp3', prompt: 'nods', mode: 'pro' },
+			{ image: B64, audio_id: 'tts-1' },
+		],
+		invalid: [
+			[{ image: IMG }, 'audio_id'],
+			[{ image: IMG, audio_id: 'a', sound_file: 'https://x.test/a.mp3' }, 'sound_file'],
+			[{ sound_file: 'https://x.test/a.mp3' }, 'image'],
+			[{ image: IMG, audio_id: 'a', mode: '4k' }, 'mode'],
+			[{ image: IMG, audio_id: 'a', model_name: 'kling-v1' }, 'model_name'],
+		],
+	},
+	advancedLipSync: {
+		// Field checks only (the session check runs after them and is tested with a live session below).
+		valid: [],
+		invalid: [
+			[{ face_choose: [{ face_id: '0', audio_id: 'a', sound_start_time: 0, sound_end_time: 3000, sound_insert_time: 0 }] }, 'session_id'],
+			[{ session_id: 's', face_choose: [] }, 'face_choose'],
+			[{ session_id: 's', face_choose: [{ face_id: '0', sound_start_time: 0, sound_end_time: 3000, sound_insert_time: 0 }] }, 'face_choose[0].audio_id'],
+			[{ session_id: 's', face_choose: [{ face_id: '0', audio_id: 'a', sound_start_time: 0, sound_end_time: 1000, sound_insert_time: 0 }] }, 'face_choose[0].sound_end_time'],
+			[{ session_id: 's', face_choose: [{ face_id: '0', audio_id: 'a', sound_start_time: 0, sound_end_time: 3000 }] }, 'face_choose[0].sound_insert_time'],
+			[{ session_id: 's', face_choose: [{ face_id: '0', audio_id: 'a', sound_start_time: 0, sound_end_time: 3000, sound_insert_time: 0, sound_volume: 3 }] }, 'face_choose[0].sound_volume'],
+		],
+	},
+	multiElements: {
+		valid: [],
+		invalid: [
+			[{ edit_mode: 'removal', prompt: 'x' }, 'session_id'],
+			[{ session_id: 's', edit_mode: 'recolor', prompt: 'x' }, 'edit_mode'],
+			[{ session_id: 's', edit_mode: 'swap', prompt: 'x', image_list: [] }, 'image_list'],
+			[{ session_id: 's', edit_mode: 'addition', prompt: 'x', image_list: [{ image: IMG }, { image: IMG }, { image: IMG }] }, 'image_list'],
+			[{ session_id: 's', edit_mode: 'removal', image_list: [] }, 'prompt'],
+			[{ session_id: 's', edit_mode: 'removal', prompt: 'x', duration: '7' }, 'duration'],
+		],
+	},
 	virtualTryOn: {
 		valid: [
 			{ model_name: 'kolors-virtual-try-on-v1-5', human_image: IMG, cloth_image: B64 },
@@ -335,7 +420,7 @@ describe('create-body validation per endpoint (1200/1201 naming the field)', () 
 
 	for (const [type, { valid, invalid }] of Object.entries(VALIDATION)) {
 		describe(type, () => {
-			it.each(valid.map((b, i) => [i, b]))('accepts valid body #%s', async (_i, body) => {
+			if (valid.length) it.each(valid.map((b, i) => [i, b]))('accepts valid body #%s', async (_i, body) => {
 				const r = await create(sim, type as keyof typeof ENDPOINTS, body);
 				expect(r.json.message).toBe('SUCCEED');
 				expect(r.status).toBe(200);
@@ -847,5 +932,84 @@ describe('control API and CLI', () => {
 			child.kill('SIGTERM');
 			await exited;
 		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('2026 families: synchronous sessions, lifecycle, query and list', () => {
+	let sim: KlingSimulator;
+	let hook: Awaited<ReturnType<typeof receiver>>;
+	beforeEach(async () => {
+		hook = await receiver();
+		sim = await startSimulator({ timings: { toProcessingMs: 10, toFinishMs: 40 } });
+	});
+	afterEach(async () => {
+		await sim.close();
+		await hook.close();
+	});
+
+	it('identify-face answers a session and faces at once; advanced-lip-sync needs that session and one of its faces', async () => {
+		const face = await call(sim, 'POST', '/v1/videos/identify-face', { body: { video_url: 'https://x.test/talk.mp4', video_id: '' } });
+		expect(face.json.code).toBe(0);
+		const sessionId = face.json.data.session_id;
+		expect(face.json.data.face_data.map((f: { face_id: string }) => f.face_id)).toEqual(['0', '1']);
+		const choose = (faceId: string) => [{ face_id: faceId, sound_file: 'https://x.test/a.mp3', sound_start_time: 0, sound_end_time: 3000, sound_insert_time: 500 }];
+		const unknownSession = await create(sim, 'advancedLipSync', { session_id: 'nope', face_choose: choose('0') });
+		expect(unknownSession.json.message).toMatch(/^session_id: /);
+		const unknownFace = await create(sim, 'advancedLipSync', { session_id: sessionId, face_choose: choose('7') });
+		expect(unknownFace.json.message).toMatch(/^face_choose\[0\]\.face_id: /);
+		const ok = await create(sim, 'advancedLipSync', { session_id: sessionId, face_choose: choose('1'), callback_url: hook.url, external_task_id: 'als-1' });
+		expect(ok.json.code).toBe(0);
+		await sim.waitFor(() => hook.received.some((r) => r.body.task_status === 'succeed'));
+		const done = await call(sim, 'GET', `${ENDPOINTS.advancedLipSync.path}/als-1`);
+		expect(done.json.data.task_info.parent_video.url).toBe('https://x.test/talk.mp4');
+		expect(done.json.data.task_result.videos).toHaveLength(1);
+		const list = await call(sim, 'GET', `${ENDPOINTS.advancedLipSync.path}?pageNum=1&pageSize=10`);
+		expect(list.json.data.map((t: { task_id: string }) => t.task_id)).toEqual([ok.json.data.task_id]);
+		const noFace = await call(sim, 'POST', '/v1/videos/identify-face', { body: { video_id: 'x', video_url: 'https://x.test/v.mp4' } });
+		expect(noFace.json.message).toMatch(/^video_url: /);
+	});
+
+	it('multi-elements: init → add → preview → delete (exact points) → create; results carry the session', async () => {
+		const init = await call(sim, 'POST', '/v1/videos/multi-elements/init-selection', { body: { video_url: 'https://x.test/5s.mp4' } });
+		const sessionId = init.json.data.session_id;
+		const empty = await create(sim, 'multiElements', { session_id: sessionId, edit_mode: 'removal', prompt: 'remove <<<video_1>>>' });
+		expect(empty.json.message).toMatch(/^session_id: mark the element/);
+		const point = { x: 0.77, y: 0.29 };
+		const add = await call(sim, 'POST', '/v1/videos/multi-elements/add-selection', { body: { session_id: sessionId, frame_index: 0, points: [point] } });
+		expect(add.json.data.res.rle_mask_list).toHaveLength(1);
+		const preview = await call(sim, 'POST', '/v1/videos/multi-elements/preview-selection', { body: { session_id: sessionId } });
+		expect(preview.json.data.res.video).toMatch(/^http/);
+		const wrongDelete = await call(sim, 'POST', '/v1/videos/multi-elements/delete-selection', { body: { session_id: sessionId, frame_index: 0, points: [{ x: 0.1, y: 0.1 }] } });
+		expect(wrongDelete.json.message).toMatch(/^points: /);
+		const badPoint = await call(sim, 'POST', '/v1/videos/multi-elements/add-selection', { body: { session_id: sessionId, frame_index: 0, points: [{ x: 2, y: 0 }] } });
+		expect(badPoint.json.message).toMatch(/^points\[0\]\.x: /);
+		const created = await create(sim, 'multiElements', { session_id: sessionId, edit_mode: 'removal', image_list: [], prompt: 'remove <<<video_1>>>', mode: 'std', duration: '5' });
+		expect(created.json.code).toBe(0);
+		const taskId = created.json.data.task_id;
+		await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed');
+		expect(sim.task(taskId)!.task.task_result.videos[0].session_id).toBe(sessionId);
+		const clear = await call(sim, 'POST', '/v1/videos/multi-elements/clear-selection', { body: { session_id: sessionId } });
+		expect(clear.json.code).toBe(0);
+		const afterClear = await create(sim, 'multiElements', { session_id: sessionId, edit_mode: 'swap', image_list: [{ image: IMG }], prompt: 'swap' });
+		expect(afterClear.json.message).toMatch(/^session_id: mark the element to swap first/);
+		expect((await call(sim, 'GET', '/v1/videos/multi-elements/init-selection')).status).toBe(404);
+	});
+
+	it.each(['omniVideo', 'motionControl', 'avatar'] as const)('%s: create → callbacks → query by external id → list', async (type) => {
+		const bodies = {
+			omniVideo: { prompt: 'x', aspect_ratio: '1:1' },
+			motionControl: { image_url: IMG, video_url: 'https://x.test/d.mp4', character_orientation: 'image', mode: 'std' },
+			avatar: { image: IMG, audio_id: 'tts-1' },
+		};
+		const r = await create(sim, type, { ...bodies[type], callback_url: hook.url, external_task_id: `${type}-1` });
+		expect(r.json.code).toBe(0);
+		await sim.waitFor(() => hook.received.length >= 2);
+		expect(hook.received.map((h) => h.body.task_status)).toEqual(['processing', 'succeed']);
+		const got = await call(sim, 'GET', `${ENDPOINTS[type].path}/${type}-1`);
+		expect(got.json.data.task_result.videos[0].url).toMatch(/\.mp4$/);
+		const list = await call(sim, 'GET', `${ENDPOINTS[type].path}?pageNum=1&pageSize=5`);
+		expect(list.json.data).toHaveLength(1);
 	});
 });

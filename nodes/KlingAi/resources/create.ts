@@ -5,6 +5,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
 import { createTask, findTask, generateExternalTaskId, GENERATED_ID_PREFIX, WAITED_ID_PREFIX } from '../shared/api';
 import { CallbackUrlError, buildCallbackUrl, urlTokenFromCredentials, validateCallbackUrl } from '../shared/callback';
+import { ENDPOINTS } from '../shared/endpoints';
 import { CREDENTIAL_NAME } from '../shared/transport';
 import type { KlingTaskItem } from '../shared/task';
 import type { CreateOperation } from './types';
@@ -107,12 +108,15 @@ export function readExternalTaskId(ctx: IExecuteFunctions, i: number, op: Create
 	);
 }
 
-/** The full create body for item i: operation fields + external_task_id (+ callback_url unless overridden). */
+/**
+ * The full create body for item i: operation fields + external_task_id (where the endpoint documents it)
+ * + callback_url (unless overridden).
+ */
 export async function buildCreateBody(ctx: IExecuteFunctions, i: number, op: CreateOperation, callbackUrl?: string | null): Promise<IDataObject> {
 	const body = await op.buildBody(ctx, i);
 	const callback = callbackUrl === undefined ? await readCallbackUrl(ctx, i, op) : (callbackUrl ?? undefined);
 	if (callback) body.callback_url = callback;
-	body.external_task_id = readExternalTaskId(ctx, i, op);
+	if (ENDPOINTS[op.taskType].externalTaskId) body.external_task_id = readExternalTaskId(ctx, i, op);
 	return body;
 }
 

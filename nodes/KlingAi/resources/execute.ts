@@ -2,7 +2,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { executeGetResourcePacks } from './account/getResourcePacks';
 import { asNodeError, buildCreateBody, sendCreate } from './create';
-import { findCreateOperation, type CreateOperation } from './index';
+import { findCreateOperation, findSyncOperation, type CreateOperation } from './index';
 import { executeGetTask, executeListTasks } from './task/taskOperations';
 
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
@@ -45,10 +45,12 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 		const handled = runCreate ? await runCreate(ctx, create, items.length) : undefined;
 		return handled ?? [await createWithoutWaiting(ctx, create, items.length)];
 	}
+	const sync = findSyncOperation(resource, operation);
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			if ((resource === 'video' || resource === 'image') && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
+			if (sync) out.push({ json: await sync.execute(ctx, i), pairedItem: { item: i } });
+			else if ((resource === 'video' || resource === 'image') && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
 			else if ((resource === 'video' || resource === 'image') && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
 			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));
 			else throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, { itemIndex: i });

@@ -9,6 +9,7 @@ import {
 	type INodeProperties,
 	type INodePropertyOptions,
 } from 'n8n-workflow';
+import { isLongId, jsonInteger } from '../shared/json';
 
 export const MAX_PROMPT_LENGTH = 2500;
 export const CUSTOM_MODEL = 'custom';
@@ -211,4 +212,45 @@ export function durationOptions(values: readonly string[]): INodePropertyOptions
 export function compact(body: IDataObject): IDataObject {
 	for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
 	return body;
+}
+
+// ------------------------------------------------------------------ ids
+
+/**
+ * A list of ids typed as a comma/space/newline separated string (or an array from an expression).
+ * Kling's element ids are 64-bit (`long`): they stay strings here and are sent with jsonInteger(), so
+ * a number from an expression that has already lost digits (> 2^53) is refused instead of sent wrong.
+ */
+export function readIdList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	raw: unknown,
+	max: number,
+	opts: { integer?: boolean } = {},
+): string[] | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const parts: unknown[] = Array.isArray(raw) ? raw : String(raw).split(/[\s,;]+/);
+	const ids = parts.map((p) => {
+		if (typeof p === 'number') {
+			if (!Number.isSafeInteger(p)) {
+				throw fieldError(ctx, itemIndex, field, `has the number ${p}, which has lost digits`, 'Pass 64-bit ids as text (a string), e.g. "829836802793406551", not as a number.');
+			}
+			return String(p);
+		}
+		return String(p ?? '').trim();
+	}).filter((p) => p !== '');
+	if (ids.length === 0) return undefined;
+	if (ids.length > max) throw fieldError(ctx, itemIndex, field, `has ${ids.length} IDs, Kling accepts at most ${max}`);
+	if (opts.integer) {
+		for (const id of ids) {
+			if (!isLongId(id)) throw fieldError(ctx, itemIndex, field, `has "${id}", which is not a numeric Kling ID`, 'Element IDs are whole numbers such as 829836802793406551.');
+		}
+	}
+	return ids;
+}
+
+/** `element_list` entries with every digit of the 64-bit ids kept (sent as bare JSON integers). */
+export function elementList(ids: string[] | undefined): IDataObject[] | undefined {
+	return ids?.map((id) => ({ element_id: jsonInteger(id) }) as unknown as IDataObject);
 }

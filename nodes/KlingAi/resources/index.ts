@@ -3,22 +3,27 @@
  * The node file only composes what is exported here.
  */
 import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
-import type { KlingResource } from '../shared/endpoints';
+import { ENDPOINTS, type KlingResource } from '../shared/endpoints';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
 import { expandImage } from './image/expandImage';
 import { generateImage } from './image/generateImage';
 import { virtualTryOn } from './image/virtualTryOn';
 import { getTaskProperties, listTasksProperties } from './task/taskOperations';
-import type { CreateOperation } from './types';
+import type { CreateOperation, SyncOperation } from './types';
 import { applyEffect } from './video/applyEffect';
 import { extendVideo } from './video/extendVideo';
 import { imageToVideo } from './video/imageToVideo';
+import { advancedLipSync, identifyFace } from './video/advancedLipSync';
+import { avatar } from './video/avatar';
 import { lipSync } from './video/lipSync';
+import { motionControl } from './video/motionControl';
+import { multiElementEdit, multiElementSelection } from './video/multiElements';
+import { omniVideo } from './video/omniVideo';
 import { multiImageToVideo } from './video/multiImageToVideo';
 import { textToVideo } from './video/textToVideo';
 
-export type { CreateOperation } from './types';
+export type { CreateOperation, SyncOperation } from './types';
 
 /** Every create operation; a new endpoint's description file is added here. */
 export const CREATE_OPERATIONS: readonly CreateOperation[] = [
@@ -26,12 +31,24 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	imageToVideo,
 	multiImageToVideo,
 	extendVideo,
+	advancedLipSync,
 	lipSync,
 	applyEffect,
+	omniVideo,
+	motionControl,
+	avatar,
+	multiElementEdit,
 	generateImage,
 	expandImage,
 	virtualTryOn,
 ];
+
+/** Synchronous calls offered as operations (no task). */
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection];
+
+export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
+	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
+}
 
 export function findCreateOperation(resource: string, operation: string): CreateOperation | undefined {
 	return CREATE_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
@@ -58,7 +75,7 @@ function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 }
 
 function operationProperty(resource: KlingResource, defaultOperation: string): INodeProperties {
-	const creates = CREATE_OPERATIONS.filter((o) => o.resource === resource).map((o) => ({
+	const creates = [...CREATE_OPERATIONS, ...SYNC_OPERATIONS].filter((o) => o.resource === resource).map((o) => ({
 		name: o.name,
 		value: o.value,
 		action: o.action,
@@ -105,7 +122,7 @@ const accountOperation: INodeProperties = {
 	default: 'getResourcePacks',
 };
 
-function showFor(op: CreateOperation) {
+function showFor(op: CreateOperation | SyncOperation) {
 	return { show: { resource: [op.resource], operation: [op.value] } };
 }
 
@@ -118,7 +135,9 @@ function optionsCollection(op: CreateOperation): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showFor(op),
-		options: [...op.options, externalTaskIdOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...op.options, ...(ENDPOINTS[op.taskType].externalTaskId ? [externalTaskIdOption] : [])].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -134,6 +153,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		operationProperty('image', 'generateImage'),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
+		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...callbackProperties(CREATE_OPERATIONS),
 		...(extras.createCommon ?? []),
 		...CREATE_OPERATIONS.map(optionsCollection),

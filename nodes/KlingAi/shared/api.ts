@@ -1,7 +1,7 @@
 /** Task-level Kling operations built on the transport; shared by every node. */
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
-import { ACCOUNT_COSTS_PATH, ENDPOINTS, TASK_TYPES, queryPath, type KlingTaskType } from './endpoints';
+import { ACCOUNT_COSTS_PATH, ENDPOINTS, SYNC_PATHS, TASK_TYPES, queryPath, type KlingSyncCall, type KlingTaskType } from './endpoints';
 import { taskFromApi, type KlingTaskItem } from './task';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -131,5 +131,20 @@ export async function getAccountCosts(
 	const qs: IDataObject = { start_time: startTimeMs, end_time: endTimeMs };
 	if (resourcePackName) qs.resource_pack_name = resourcePackName;
 	const res = await klingApiRequest<IDataObject>(ctx, { method: 'GET', path: ACCOUNT_COSTS_PATH, qs, itemIndex }, policy);
+	return res.data ?? {};
+}
+
+/**
+ * A synchronous Kling call (identify-face, multi-elements selection): POST, answer in `data`.
+ * Not re-sent when it may have reached Kling (no external id to look it up by).
+ */
+export async function callSync(
+	ctx: KlingRequestContext,
+	call: KlingSyncCall,
+	body: IDataObject,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	const res = await klingApiRequest<IDataObject>(ctx, { method: 'POST', path: SYNC_PATHS[call], body, itemIndex }, policy);
 	return res.data ?? {};
 }

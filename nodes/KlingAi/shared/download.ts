@@ -7,6 +7,7 @@ import { NodeOperationError, type IBinaryKeyData, type IExecuteFunctions, type I
 type PrepareBinaryData = IExecuteFunctions['helpers']['prepareBinaryData'];
 /** The response stream, typed through n8n's own signature (node:stream may not be imported here). */
 type BinaryStream = Parameters<PrepareBinaryData>[0] & { destroy?: () => void };
+import { RESULT_KINDS } from './endpoints';
 import { CREDENTIAL_NAME } from './transport';
 import type { KlingTaskItem } from './task';
 
@@ -35,11 +36,13 @@ interface Target {
 
 function targetsOf(item: KlingTaskItem, watermarked: boolean): Target[] {
 	const pick = (u: string | null, w: string | null) => (watermarked && w ? w : u);
+	const video: { fileExtension: string; mimeType: string } = RESULT_KINDS.videos;
+	const image: { fileExtension: string; mimeType: string } = RESULT_KINDS.images;
 	const videos = item.videos
-		.map((v, i) => ({ url: pick(v.url, v.watermarkUrl), fileName: `${item.taskId}${i ? `_${i}` : ''}.mp4`, mimeType: 'video/mp4' }))
+		.map((v, i) => ({ url: pick(v.url, v.watermarkUrl), fileName: `${item.taskId}${i ? `_${i}` : ''}.${video.fileExtension}`, mimeType: video.mimeType }))
 		.filter((t): t is Target => !!t.url);
 	const images = item.images
-		.map((im, i) => ({ url: pick(im.url, im.watermarkUrl), fileName: `${item.taskId}_${im.index ?? i}.png`, mimeType: 'image/png' }))
+		.map((im, i) => ({ url: pick(im.url, im.watermarkUrl), fileName: `${item.taskId}_${im.index ?? i}.${image.fileExtension}`, mimeType: image.mimeType }))
 		.filter((t): t is Target => !!t.url);
 	return [...videos, ...images];
 }

@@ -20,6 +20,11 @@ export interface KlingEndpoint {
 	readonly fileExtension: 'mp4' | 'png';
 	/** MIME type of downloaded results. */
 	readonly mimeType: 'video/mp4' | 'image/png';
+	/**
+	 * Whether the endpoint's documented field table has `external_task_id`. Kling does not document
+	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
+	 */
+	readonly externalTaskId: boolean;
 }
 
 export const TASK_TYPES = [
@@ -32,41 +37,69 @@ export const TASK_TYPES = [
 	'imageGeneration',
 	'imageExpand',
 	'virtualTryOn',
+	'omniVideo',
+	'motionControl',
+	'avatar',
+	'advancedLipSync',
+	'multiElements',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
 
-const video = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
-	type,
-	resource: 'video',
-	label,
-	path,
-	resultKind: 'videos',
-	fileExtension: 'mp4',
-	mimeType: 'video/mp4',
-});
+/** What a result kind downloads as. */
+export const RESULT_KINDS: Readonly<Record<ResultKind, { fileExtension: KlingEndpoint['fileExtension']; mimeType: KlingEndpoint['mimeType'] }>> = {
+	videos: { fileExtension: 'mp4', mimeType: 'video/mp4' },
+	images: { fileExtension: 'png', mimeType: 'image/png' },
+};
 
-const image = (type: KlingTaskType, label: string, path: string): KlingEndpoint => ({
-	type,
-	resource: 'image',
-	label,
-	path,
-	resultKind: 'images',
-	fileExtension: 'png',
-	mimeType: 'image/png',
-});
+const row =
+	(resource: KlingResource, resultKind: ResultKind) =>
+	(type: KlingTaskType, label: string, path: string, extra: Partial<Pick<KlingEndpoint, 'externalTaskId'>> = {}): KlingEndpoint => ({
+		type,
+		resource,
+		label,
+		path,
+		resultKind,
+		...RESULT_KINDS[resultKind],
+		externalTaskId: true,
+		...extra,
+	});
+
+const video = row('video', 'videos');
+const image = row('image', 'images');
 
 export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
 	imageToVideo: video('imageToVideo', 'Image to Video', '/v1/videos/image2video'),
 	multiImageToVideo: video('multiImageToVideo', 'Multi-Image to Video', '/v1/videos/multi-image2video'),
 	extendVideo: video('extendVideo', 'Extend Video', '/v1/videos/video-extend'),
-	lipSync: video('lipSync', 'Lip Sync', '/v1/videos/lip-sync'),
+	// The one-step lip-sync is in no 2026 official copy; its (reseller) field table has no external_task_id.
+	lipSync: video('lipSync', 'Lip Sync (Legacy)', '/v1/videos/lip-sync', { externalTaskId: false }),
 	videoEffects: video('videoEffects', 'Apply Effect', '/v1/videos/effects'),
 	imageGeneration: image('imageGeneration', 'Generate Image', '/v1/images/generations'),
 	imageExpand: image('imageExpand', 'Expand Image', '/v1/images/editing/expand'),
 	virtualTryOn: image('virtualTryOn', 'Virtual Try-On', '/v1/images/kolors-virtual-try-on'),
+	omniVideo: video('omniVideo', 'Omni Video', '/v1/videos/omni-video'),
+	motionControl: video('motionControl', 'Motion Control', '/v1/videos/motion-control'),
+	avatar: video('avatar', 'Avatar', '/v1/videos/avatar/image2video'),
+	advancedLipSync: video('advancedLipSync', 'Lip Sync', '/v1/videos/advanced-lip-sync'),
+	multiElements: video('multiElements', 'Multi-Element Edit', '/v1/videos/multi-elements'),
 };
+
+/**
+ * Synchronous Kling calls: they answer their result at once (no task, no query, no callback).
+ * identify-face feeds advanced lip-sync; the selection calls build a multi-elements session.
+ */
+export const SYNC_PATHS = {
+	identifyFace: '/v1/videos/identify-face',
+	initSelection: '/v1/videos/multi-elements/init-selection',
+	addSelection: '/v1/videos/multi-elements/add-selection',
+	deleteSelection: '/v1/videos/multi-elements/delete-selection',
+	clearSelection: '/v1/videos/multi-elements/clear-selection',
+	previewSelection: '/v1/videos/multi-elements/preview-selection',
+} as const;
+
+export type KlingSyncCall = keyof typeof SYNC_PATHS;
 
 export const ACCOUNT_COSTS_PATH = '/account/costs';
 

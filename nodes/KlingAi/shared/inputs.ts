@@ -6,6 +6,7 @@
 import {
 	NodeOperationError,
 	type IBinaryData,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -47,8 +48,10 @@ export interface MediaInputSpec {
 	/** Label used in the UI and in error messages ("Start Frame Image"). */
 	displayName: string;
 	kind: MediaKind;
-	/** Optional inputs get a "None" input type (the default). */
+	/** Optional inputs get a "None" input type (the default unless `defaultInputType` says otherwise). */
 	optional?: boolean;
+	/** Default input type; 'url' keeps saved workflows of a formerly required input unchanged. */
+	defaultInputType?: 'url' | 'none';
 	/** Only a URL is accepted by Kling for this field (e.g. lip-sync video_url). */
 	urlOnly?: boolean;
 	description?: string;
@@ -67,11 +70,23 @@ const inputTypeOptions = (spec: MediaInputSpec): INodePropertyOptions[] => {
 	return list;
 };
 
-/** The "…Input Type" selector and the fields it reveals. Wrap the result in the operation's displayOptions. */
-export function mediaInputProperties(spec: MediaInputSpec): INodeProperties[] {
+export function defaultInputType(spec: MediaInputSpec): MediaInputType {
+	return spec.defaultInputType ?? (spec.optional ? 'none' : 'url');
+}
+
+/**
+ * The "…Input Type" selector and the fields it reveals; `show` adds conditions to every one of them
+ * (e.g. only for one audio source). The registry adds the operation's own displayOptions.
+ */
+export function mediaInputProperties(spec: MediaInputSpec, show?: Record<string, string[]>): INodeProperties[] {
+	const props = mediaInputFields(spec);
+	return show ? props.map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), ...show } } })) : props;
+}
+
+function mediaInputFields(spec: MediaInputSpec): INodeProperties[] {
 	const limits = MEDIA_LIMITS[spec.kind];
 	const show = (type: MediaInputType) => ({ show: { [`${spec.name}InputType`]: [type] } });
-	const defaultType: MediaInputType = spec.optional ? 'none' : 'url';
+	const defaultType = defaultInputType(spec);
 	const props: INodeProperties[] = [
 		{
 			displayName: `${spec.displayName} Input Type`,
@@ -287,7 +302,7 @@ function toOperationError(ctx: MediaContext, error: unknown, itemIndex: number):
 
 /** Read a media input described by mediaInputProperties(); undefined for an optional input set to None. */
 export async function resolveMediaInput(ctx: MediaContext, itemIndex: number, spec: MediaInputSpec): Promise<ResolvedMedia | undefined> {
-	const type = ctx.getNodeParameter(`${spec.name}InputType`, itemIndex, spec.optional ? 'none' : 'url') as MediaInputType;
+	const type = ctx.getNodeParameter(`${spec.name}InputType`, itemIndex, defaultInputType(spec)) as MediaInputType;
 	try {
 		if (type === 'none') return undefined;
 		if (type === 'url') return { value: checkMediaUrl(spec.displayName, String(ctx.getNodeParameter(spec.name, itemIndex, ''))), source: 'url' };
@@ -331,4 +346,98 @@ export function resolveInlineMedia(ctx: MediaContext, itemIndex: number, field: 
 	} catch (error) {
 		return toOperationError(ctx, error, itemIndex);
 	}
+}
+
+// ------------------------------------------------------------------ lists of media inputs
+
+export interface MediaListSpec {
+	/** Parameter name of the fixedCollection; entries live under `${name}.${entryName}`. */
+	name: string;
+	entryName: string;
+	/** Label of the list ("Reference Images") and of one entry ("Reference Image" → "Reference Image 2"). */
+	displayName: string;
+	entryDisplayName: string;
+	kind: MediaKind;
+	min: number;
+	max: number;
+	description?: string;
+	/** Extra fields of each entry (e.g. an image's role), read back from `entry`. */
+	extraValues?: INodeProperties[];
+}
+
+/** A repeatable media input: each entry is a URL, raw base64 or a binary property (same checks as one input). */
+export function mediaListProperty(spec: MediaListSpec): INodeProperties {
+	const limits = MEDIA_LIMITS[spec.kind];
+	return {
+		displayName: spec.displayName,
+		name: spec.name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, maxAllowedFields: spec.max },
+		default: {},
+		required: spec.min > 0,
+		placeholder: `Add ${spec.entryDisplayName}`,
+		description: spec.description ?? `${spec.min} to ${spec.max} ${spec.displayName.toLowerCase()} (${limits.label})`,
+		options: [
+			{
+				displayName: spec.entryDisplayName,
+				name: spec.entryName,
+				values: [
+					{
+						displayName: 'Input Type',
+						name: 'inputType',
+						type: 'options',
+						options: [
+							{ name: 'URL', value: 'url' },
+							{ name: 'Base64', value: 'base64' },
+							{ name: 'Binary Property', value: 'binary' },
+						],
+						default: 'url',
+						description: `How this ${spec.kind} is provided`,
+					},
+					{
+						displayName: 'URL or Base64',
+						name: 'data',
+						type: 'string',
+						default: '',
+						description: 'Public http(s) URL, or raw base64 when Input Type is Base64',
+						displayOptions: { show: { inputType: ['url', 'base64'] } },
+					},
+					{
+						displayName: 'Binary Property',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'data',
+						description: `Name of the input item's binary property holding the ${spec.kind}`,
+						displayOptions: { show: { inputType: ['binary'] } },
+					},
+					...(spec.extraValues ?? []),
+				],
+			},
+		],
+	};
+}
+
+/** Read a mediaListProperty(): each entry resolved to a URL or bare base64, with its raw entry. */
+export async function resolveMediaList(ctx: MediaContext, itemIndex: number, spec: MediaListSpec): Promise<Array<{ value: string; entry: IDataObject }>> {
+	const entries = (((ctx.getNodeParameter(spec.name, itemIndex, {}) as IDataObject)?.[spec.entryName] ?? []) as IDataObject[]).filter(
+		(e) => e && typeof e === 'object',
+	);
+	const fail = (message: string, description?: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+	if (entries.length < spec.min) throw fail(`"${spec.displayName}" is required`, `Add ${spec.min} to ${spec.max} entries.`);
+	if (entries.length > spec.max) throw fail(`"${spec.displayName}" has ${entries.length} entries, Kling accepts at most ${spec.max}`);
+	const list: Array<{ value: string; entry: IDataObject }> = [];
+	for (const [n, entry] of entries.entries()) {
+		const field = `${spec.entryDisplayName} ${n + 1}`;
+		try {
+			const type = String(entry.inputType ?? 'url');
+			let value: string;
+			if (type === 'binary') value = await readBinaryMedia(ctx, itemIndex, field, spec.kind, String(entry.binaryProperty ?? 'data'));
+			else if (type === 'base64') value = checkBase64Media(field, spec.kind, toBareBase64(field, String(entry.data ?? '')));
+			else value = checkMediaUrl(field, String(entry.data ?? ''));
+			list.push({ value, entry });
+		} catch (error) {
+			return toOperationError(ctx, error, itemIndex);
+		}
+	}
+	return list;
 }

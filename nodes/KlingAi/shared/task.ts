@@ -93,6 +93,8 @@ export interface KlingVideo {
 	url: string | null;
 	watermarkUrl: string | null;
 	durationSeconds: number | null;
+	/** Multi-element editing only: the selection session the video was made from. */
+	sessionId?: string;
 }
 
 export interface KlingImage {
@@ -154,7 +156,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const s = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
 function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
-	return { id: s(v.id), url: s(v.url), watermarkUrl: s(v.watermark_url), durationSeconds: toNumber(v.duration) };
+	const video: KlingVideo = { id: s(v.id), url: s(v.url), watermarkUrl: s(v.watermark_url), durationSeconds: toNumber(v.duration) };
+	// Multi-element editing results name their selection session (DOC-26 L4479); only then is it present.
+	const sessionId = s((v as { session_id?: unknown }).session_id);
+	if (sessionId) video.sessionId = sessionId;
+	return video;
 }
 
 const NOT_JSON = Symbol('not-json');

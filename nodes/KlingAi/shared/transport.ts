@@ -14,6 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { describeCode, MAYBE_CREATED_CODES, NETWORK_RETRY_CODES } from './errors';
+import { serializeJsonBody } from './json';
 
 export const CREDENTIAL_NAME = 'klingAiApi';
 
@@ -205,14 +206,20 @@ async function sendOnce(ctx: KlingRequestContext, req: KlingRequest, policy: Ret
 		method: req.method,
 		url: req.path,
 		qs: req.qs,
-		body: req.body,
+		// Serialised here (not by axios) so 64-bit ids marked with jsonInteger() keep every digit; a JSON
+		// string body with a JSON content type is sent byte for byte.
+		body: req.body ? serializeJsonBody(req.body) : undefined,
+		headers: req.body ? { 'Content-Type': 'application/json; charset=utf-8' } : undefined,
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: policy.timeoutMs,
 		abortSignal: ctx.getExecutionCancelSignal?.(),
 	};
-	if (!req.body) delete options.body;
+	if (!req.body) {
+		delete options.body;
+		delete options.headers;
+	}
 	if (!req.qs) delete options.qs;
 	try {
 		const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options)) as RawResponse;

@@ -1,44 +1,42 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { mediaInputProperties, resolveMediaInput, type MediaInputSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
-import { CLASSIC_DURATIONS, CUSTOM_VALUE, checkOneOf, compact, durationOptions, fieldError, modelProperties, readModel, str } from '../fields';
-import { MODE_LABELS } from './videoModels';
+import { CLASSIC_DURATIONS, CUSTOM_VALUE, checkOneOf, durationOptions, fieldError, modelProperties, readModel, str } from '../fields';
+import { DUAL_IMAGE_SCENES, LEGACY_DUAL_SCENES, LEGACY_SINGLE_SCENES, SINGLE_IMAGE_SCENES } from './effectScenes';
+import { modeProperty } from './videoModels';
 
-/** A few single-image scenes; Kling adds scenes all the time, so any name can be typed as a custom scene. */
-export const SINGLE_IMAGE_SCENES = ['bloombloom', 'dizzydizzy', 'expansion', 'fuzzyfuzzy', 'squish'];
-/** Two-person scenes; several were discontinued by Kling in 2026 but still documented. */
-export const DUAL_IMAGE_SCENES = ['heart_gesture', 'hug', 'kiss', 'fight'];
-const DUAL_MODELS = [
+/**
+ * Video effects (`/v1/videos/effects`). The current docs (09/2026) take `input.image` for single-image
+ * scenes and `input.images` [left, right] for two-image scenes, with no model_name, mode or duration.
+ * Only the node's 2025 presets (LEGACY_*) keep their 2025 shape, so saved workflows send what they sent.
+ */
+const LEGACY_DUAL_MODELS = [
 	{ value: 'kling-v1', name: 'Kling V1' },
 	{ value: 'kling-v1-5', name: 'Kling V1.5' },
 	{ value: 'kling-v1-6', name: 'Kling V1.6', description: 'The only model for the "fight" effect' },
 ];
 
 const label = (scene: string) => scene.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
-const SINGLE_SCENE_OPTIONS = [
-	...SINGLE_IMAGE_SCENES.map((s) => ({ name: label(s), value: s, description: `Kling effect_scene "${s}"` })),
-	{ name: 'Custom Effect Scene', value: CUSTOM_VALUE, description: 'Type any effect_scene name from the Kling effects list' },
+const sceneOptions = (current: readonly string[], legacy: readonly string[], what: string) => [
+	...current.map((s) => ({ name: label(s), value: s, description: `Kling effect_scene "${s}"` })),
+	...legacy.map((s) => ({ name: `${label(s)} (2025 Preset)`, value: s, description: `Kling effect_scene "${s}"; not in Kling's 2026 list, sent in its 2025 form` })),
+	{ name: 'Custom Effect Scene', value: CUSTOM_VALUE, description: `Type any ${what} effect_scene name from the Kling effects list` },
 ];
-const DUAL_SCENE_OPTIONS = [
-	...DUAL_IMAGE_SCENES.map((s) => ({ name: label(s), value: s, description: `Kling effect_scene "${s}"` })),
-	{ name: 'Custom Effect Scene', value: CUSTOM_VALUE, description: 'Type any two-person effect_scene name from the Kling effects list' },
-];
-const DEFAULT_SINGLE_SCENE = SINGLE_IMAGE_SCENES[0];
-const DEFAULT_DUAL_SCENE = DUAL_IMAGE_SCENES[0];
 
 const IMAGE: MediaInputSpec = { name: 'image', displayName: 'Image', kind: 'image', description: 'The photo the effect is applied to.' };
-const LEFT: MediaInputSpec = { name: 'leftImage', displayName: 'Left Person Image', kind: 'image', description: 'Photo of the person on the left.' };
-const RIGHT: MediaInputSpec = { name: 'rightImage', displayName: 'Right Person Image', kind: 'image', description: 'Photo of the person on the right.' };
+const LEFT: MediaInputSpec = { name: 'leftImage', displayName: 'Left Person Image', kind: 'image', description: 'First photo (placed on the left).' };
+const RIGHT: MediaInputSpec = { name: 'rightImage', displayName: 'Right Person Image', kind: 'image', description: 'Second photo (placed on the right).' };
 
 const single = { show: { effectInput: ['single'] } };
 const dual = { show: { effectInput: ['dual'] } };
+const legacyDual = { show: { effectInput: ['dual'], effectScene: [...LEGACY_DUAL_SCENES] } };
 const withShow = (props: INodeProperties[], extra: { show: Record<string, string[]> }) =>
 	props.map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), ...extra.show } } }));
 
 function readScene(ctx: IExecuteFunctions, i: number): string {
 	const selected = str(ctx, 'effectScene', i);
 	const scene = selected === CUSTOM_VALUE ? str(ctx, 'customEffectScene', i).trim() : selected.trim();
-	if (!scene) throw fieldError(ctx, i, selected === CUSTOM_VALUE ? 'Custom Effect Scene' : 'Effect Scene', 'is required', 'Type the effect_scene name from the Kling effects list, e.g. bloombloom.');
+	if (!scene) throw fieldError(ctx, i, selected === CUSTOM_VALUE ? 'Custom Effect Scene' : 'Effect Scene', 'is required', 'Type the effect_scene name from the Kling effects list, e.g. color_mixing.');
 	return scene;
 }
 
@@ -46,21 +44,28 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 	const kind = str(ctx, 'effectInput', i, 'single');
 	const scene = readScene(ctx, i);
 	if (kind === 'single') {
-		if (DUAL_IMAGE_SCENES.includes(scene)) {
-			throw fieldError(ctx, i, 'Effect Scene', `"${scene}" needs two people`, 'Set "Effect Type" to "Two People" and provide a left and a right image.');
+		if (DUAL_IMAGE_SCENES.includes(scene) || LEGACY_DUAL_SCENES.includes(scene)) {
+			throw fieldError(ctx, i, 'Effect Scene', `"${scene}" takes two images`, 'Set "Effect Type" to "Two Images" and provide a left and a right image.');
 		}
 		const image = await resolveMediaInput(ctx, i, IMAGE);
-		return { effect_scene: scene, input: { image: image?.value, duration: '5' } };
+		const input: IDataObject = { image: image?.value };
+		if (LEGACY_SINGLE_SCENES.includes(scene)) input.duration = '5';
+		return { effect_scene: scene, input };
 	}
-	const { value: model } = readModel(ctx, i, DUAL_MODELS);
+	if (SINGLE_IMAGE_SCENES.includes(scene) || LEGACY_SINGLE_SCENES.includes(scene)) {
+		throw fieldError(ctx, i, 'Effect Scene', `"${scene}" takes one image`, 'Set "Effect Type" to "One Image".');
+	}
+	const left = await resolveMediaInput(ctx, i, LEFT);
+	const right = await resolveMediaInput(ctx, i, RIGHT);
+	const images = [left?.value, right?.value];
+	if (!LEGACY_DUAL_SCENES.includes(scene)) return { effect_scene: scene, input: { images } };
+	const { value: model } = readModel(ctx, i, LEGACY_DUAL_MODELS);
 	if (scene === 'fight' && model !== 'kling-v1-6') throw fieldError(ctx, i, 'Model', `must be kling-v1-6 for the "fight" effect (got ${model})`);
 	const mode = str(ctx, 'mode', i, 'std');
 	checkOneOf(ctx, i, 'Mode', mode, ['std', 'pro']);
 	const duration = str(ctx, 'duration', i, '5');
 	checkOneOf(ctx, i, 'Duration', duration, CLASSIC_DURATIONS);
-	const left = await resolveMediaInput(ctx, i, LEFT);
-	const right = await resolveMediaInput(ctx, i, RIGHT);
-	return { effect_scene: scene, input: compact({ model_name: model, mode, images: [left?.value, right?.value], duration }) };
+	return { effect_scene: scene, input: { model_name: model, mode, images, duration } };
 }
 
 export const applyEffect: CreateOperation = {
@@ -68,7 +73,7 @@ export const applyEffect: CreateOperation = {
 	value: 'applyEffect',
 	name: 'Apply Effect',
 	action: 'Apply a video effect to a photo',
-	description: 'Create a Kling video effects task (e.g. bloombloom, squish) from one photo, or a two-person effect from two photos',
+	description: `Create a Kling video effects task from one photo (${SINGLE_IMAGE_SCENES.length} scenes) or two photos (${DUAL_IMAGE_SCENES.length} scenes such as hug_pro)`,
 	taskType: 'videoEffects',
 	defaultWaitMinutes: 30,
 	properties: [
@@ -78,28 +83,28 @@ export const applyEffect: CreateOperation = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: 'One Image', value: 'single', description: 'Effects applied to one photo (5 s video)' },
-				{ name: 'Two People', value: 'dual', description: 'Two-person effects such as heart_gesture, from a left and a right photo' },
+				{ name: 'One Image', value: 'single', description: 'Effects applied to one photo' },
+				{ name: 'Two Images', value: 'dual', description: 'Two-image effects such as hug_pro or kiss_pro, from a left and a right photo' },
 			],
 			default: 'single',
-			description: 'Whether the effect takes one photo or two photos of people',
+			description: 'Whether the effect takes one photo or two',
 		},
 		{
 			displayName: 'Effect Scene',
 			name: 'effectScene',
 			type: 'options',
-			options: SINGLE_SCENE_OPTIONS,
-			default: DEFAULT_SINGLE_SCENE,
-			description: 'Which Kling effect to apply',
+			options: sceneOptions(SINGLE_IMAGE_SCENES, LEGACY_SINGLE_SCENES, 'single-image'),
+			default: 'bloombloom',
+			description: 'Which Kling effect to apply (effect_scene)',
 			displayOptions: single,
 		},
 		{
 			displayName: 'Effect Scene',
 			name: 'effectScene',
 			type: 'options',
-			options: DUAL_SCENE_OPTIONS,
-			default: DEFAULT_DUAL_SCENE,
-			description: 'Which two-person Kling effect to apply (Kling retired hug, kiss and fight in 2026)',
+			options: sceneOptions(DUAL_IMAGE_SCENES, LEGACY_DUAL_SCENES, 'two-image'),
+			default: 'heart_gesture',
+			description: 'Which two-image Kling effect to apply (effect_scene)',
 			displayOptions: dual,
 		},
 		{
@@ -108,31 +113,23 @@ export const applyEffect: CreateOperation = {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'bloombloom',
-			description: 'The exact effect_scene name from the Kling effects list',
+			placeholder: 'color_mixing',
+			description: 'The exact effect_scene name from the Kling effects list; it must match the Effect Type (one or two images)',
 			displayOptions: { show: { effectScene: [CUSTOM_VALUE] } },
 		},
-		...withShow(mediaInputProperties(IMAGE), single),
-		...withShow(mediaInputProperties(LEFT), dual),
-		...withShow(mediaInputProperties(RIGHT), dual),
-		...withShow(modelProperties(DUAL_MODELS, 'kling-v1-6', 'renders the two-person effect'), dual),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode: Standard is faster, Professional has higher quality',
-			displayOptions: dual,
-		},
+		...mediaInputProperties(IMAGE, single.show),
+		...mediaInputProperties(LEFT, dual.show),
+		...mediaInputProperties(RIGHT, dual.show),
+		...withShow(modelProperties(LEGACY_DUAL_MODELS, 'kling-v1-6', 'renders a 2025 two-person preset'), legacyDual),
+		modeProperty({ description: 'Generation mode of a 2025 two-person preset', displayOptions: legacyDual }),
 		{
 			displayName: 'Duration',
 			name: 'duration',
 			type: 'options',
 			options: durationOptions(CLASSIC_DURATIONS),
 			default: '5',
-			description: 'Length of the video in seconds',
-			displayOptions: dual,
+			description: 'Length of the video in seconds (2025 two-person presets only)',
+			displayOptions: legacyDual,
 		},
 	],
 	options: [],

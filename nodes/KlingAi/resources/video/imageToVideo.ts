@@ -20,14 +20,26 @@ import {
 	IMAGE_TO_VIDEO_MODELS as MODELS,
 	cameraControlOptions,
 	checkCfgSupported,
+	elementVoiceOptions,
+	multiShotOptions,
 	readCameraControl,
+	readElementsAndVoices,
+	readMultiShot,
 	readSound,
 	readVideoModel,
 	soundOption,
 	videoModelProperties,
 } from './videoModels';
 
-const START: MediaInputSpec = { name: 'image', displayName: 'Start Frame Image', kind: 'image', description: 'The first frame of the video.' };
+// Optional since the 2026 docs ("at least one of image or image_tail"); default URL keeps saved workflows unchanged.
+const START: MediaInputSpec = {
+	name: 'image',
+	displayName: 'Start Frame Image',
+	kind: 'image',
+	optional: true,
+	defaultInputType: 'url',
+	description: 'The first frame of the video. "None" with an end frame animates towards the end frame (kling-v1-5, kling-v1-6 in Professional mode).',
+};
 const END: MediaInputSpec = {
 	name: 'imageTail',
 	displayName: 'End Frame Image',
@@ -115,18 +127,32 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 			description: 'Kling accepts only one of: an end frame (image_tail), a motion brush (static/dynamic masks), or camera control per task.',
 		});
 	}
+	const startType = ctx.getNodeParameter('imageInputType', i, 'url') as string;
+	if (startType === 'none') {
+		// "At least one of image or image_tail"; end frame alone is a capability of kling-v1-5/v1-6 pro.
+		if (tailType === 'none') throw fieldError(ctx, i, 'Start Frame Image', 'is required without an End Frame Image', 'Give a start frame, an end frame, or both.');
+		if (model && !model.endFrameOnly) {
+			throw fieldError(ctx, i, 'Start Frame Image', `is required by model ${model.value}`, 'An end frame without a start frame works on kling-v1-5 and kling-v1-6 in Professional mode.');
+		}
+		if (model && body.mode !== 'pro') throw fieldError(ctx, i, 'Mode', `must be Professional for an end frame without a start frame (got "${String(body.mode)}")`);
+	}
+	const multiShot = readMultiShot(ctx, i, opts, String(body.duration), model);
+	const sound = readSound(ctx, i, opts, model, { mode: body.mode, endFrame: tailType !== 'none' });
+	const extras = readElementsAndVoices(ctx, i, opts, sound, model);
 	const image = await resolveMediaInput(ctx, i, START);
 	const tail = await resolveMediaInput(ctx, i, END);
 	Object.assign(body, {
 		image: image?.value,
 		image_tail: tail?.value,
-		prompt,
+		prompt: multiShot.shot_type === 'customize' ? undefined : prompt,
 		negative_prompt: readNegativePrompt(ctx, i, opts),
 		cfg_scale: cfgScale,
 		static_mask: staticMaskRaw ? resolveInlineMedia(ctx, i, 'Motion Brush Static Mask', 'image', staticMaskRaw) : undefined,
 		dynamic_masks: dynamicMasks,
 		camera_control: cameraControl,
-		sound: readSound(ctx, i, opts, model),
+		sound,
+		...multiShot,
+		...extras,
 	});
 	applyWatermark(body, opts);
 	return compact(body);
@@ -152,6 +178,8 @@ export const imageToVideo: CreateOperation = {
 		...cameraControlOptions(modelsWhere(MODELS, (m) => m.cameraControl)),
 		...motionBrushOptions,
 		soundOption(modelsWhere(MODELS, (m) => m.sound)),
+		...multiShotOptions(modelsWhere(MODELS, (m) => m.multiShot === true)),
+		...elementVoiceOptions(MODELS),
 		watermarkOption,
 	],
 	buildBody,

@@ -51,9 +51,10 @@ const show = (values: Record<string, string[]>) => ({ show: values });
 export const lipSync: CreateOperation = {
 	resource: 'video',
 	value: 'lipSync',
-	name: 'Lip Sync',
-	action: 'Lip-sync a video to text or audio',
-	description: 'Create a Kling task that makes the face in a video speak a text (text to speech) or follow an audio track',
+	name: 'Lip Sync (Legacy)',
+	action: 'Lip-sync a video to text or audio (legacy one-step API)',
+	description:
+		'The one-step /v1/videos/lip-sync (text to speech or audio). Kling no longer documents it in 2026; prefer "Lip Sync". Sends no external_task_id (not in its field table).',
 	taskType: 'lipSync',
 	defaultWaitMinutes: 30,
 	properties: [
@@ -78,7 +79,7 @@ export const lipSync: CreateOperation = {
 			description: 'ID of a video Kling generated: the video ID listed under videos in the output of a finished task (not the task ID)',
 			displayOptions: show({ videoSource: ['videoId'] }),
 		},
-		...mediaInputProperties(VIDEO_URL).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), videoSource: ['videoUrl'] } } })),
+		...mediaInputProperties(VIDEO_URL, { videoSource: ['videoUrl'] }),
 		{
 			displayName: 'Lip Sync Mode',
 			name: 'lipSyncMode',
@@ -131,7 +132,7 @@ export const lipSync: CreateOperation = {
 			description: 'Speaking speed, 0.8 to 2.0',
 			displayOptions: show({ lipSyncMode: ['text2video'] }),
 		},
-		...mediaInputProperties(AUDIO).map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), lipSyncMode: ['audio2video'] } } })),
+		...mediaInputProperties(AUDIO, { lipSyncMode: ['audio2video'] }),
 	],
 	options: [],
 	buildBody,

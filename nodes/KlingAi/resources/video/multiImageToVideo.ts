@@ -1,5 +1,5 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { MEDIA_LIMITS, readBinaryMedia, checkBase64Media, checkMediaUrl, toBareBase64, MediaInputError } from '../../shared/inputs';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { MEDIA_LIMITS, mediaListProperty, resolveMediaList, type MediaListSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
 import {
 	CLASSIC_DURATIONS,
@@ -8,7 +8,6 @@ import {
 	checkOneOf,
 	compact,
 	durationOptions,
-	fieldError,
 	modelProperties,
 	negativePromptOption,
 	options,
@@ -19,29 +18,24 @@ import {
 	str,
 	watermarkOption,
 } from '../fields';
-import { MODE_LABELS } from './videoModels';
+import { modeProperty } from './videoModels';
 
 const MODELS = [{ value: 'kling-v1-6', name: 'Kling V1.6' }];
 const MAX_IMAGES = 4;
 
+const IMAGES: MediaListSpec = {
+	name: 'images',
+	entryName: 'image',
+	displayName: 'Reference Images',
+	entryDisplayName: 'Reference Image',
+	kind: 'image',
+	min: 1,
+	max: MAX_IMAGES,
+	description: `1 to ${MAX_IMAGES} reference images (${MEDIA_LIMITS.image.label}); Kling does not crop them`,
+};
+
 async function readImages(ctx: IExecuteFunctions, i: number): Promise<Array<{ image: string }>> {
-	const entries = ((ctx.getNodeParameter('images', i, {}) as IDataObject).image ?? []) as IDataObject[];
-	if (entries.length === 0) throw fieldError(ctx, i, 'Reference Images', 'is required', `Add 1 to ${MAX_IMAGES} images.`);
-	if (entries.length > MAX_IMAGES) throw fieldError(ctx, i, 'Reference Images', `has ${entries.length} images, Kling accepts at most ${MAX_IMAGES}`);
-	const list: Array<{ image: string }> = [];
-	for (const [n, entry] of entries.entries()) {
-		const field = `Reference Image ${n + 1}`;
-		try {
-			const type = String(entry.inputType ?? 'url');
-			if (type === 'binary') list.push({ image: await readBinaryMedia(ctx, i, field, 'image', String(entry.binaryProperty ?? 'data')) });
-			else if (type === 'base64') list.push({ image: checkBase64Media(field, 'image', toBareBase64(field, String(entry.data ?? ''))) });
-			else list.push({ image: checkMediaUrl(field, String(entry.data ?? '')) });
-		} catch (error) {
-			if (error instanceof MediaInputError) throw fieldError(ctx, i, field, error.message.replace(`"${field}" `, ''), error.description);
-			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
-		}
-	}
-	return list;
+	return (await resolveMediaList(ctx, i, IMAGES)).map(({ value }) => ({ image: value }));
 }
 
 async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
@@ -76,62 +70,10 @@ export const multiImageToVideo: CreateOperation = {
 	taskType: 'multiImageToVideo',
 	defaultWaitMinutes: 30,
 	properties: [
-		{
-			displayName: 'Reference Images',
-			name: 'images',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true, maxAllowedFields: MAX_IMAGES },
-			default: {},
-			required: true,
-			placeholder: 'Add Image',
-			description: `1 to ${MAX_IMAGES} reference images (${MEDIA_LIMITS.image.label}); Kling does not crop them`,
-			options: [
-				{
-					displayName: 'Image',
-					name: 'image',
-					values: [
-						{
-							displayName: 'Input Type',
-							name: 'inputType',
-							type: 'options',
-							options: [
-								{ name: 'URL', value: 'url' },
-								{ name: 'Base64', value: 'base64' },
-								{ name: 'Binary Property', value: 'binary' },
-							],
-							default: 'url',
-							description: 'How this image is provided',
-						},
-						{
-							displayName: 'URL or Base64',
-							name: 'data',
-							type: 'string',
-							default: '',
-							description: 'Public http(s) URL, or raw base64 when Input Type is Base64',
-							displayOptions: { show: { inputType: ['url', 'base64'] } },
-						},
-						{
-							displayName: 'Binary Property',
-							name: 'binaryProperty',
-							type: 'string',
-							default: 'data',
-							description: "Name of the input item's binary property holding the image",
-							displayOptions: { show: { inputType: ['binary'] } },
-						},
-					],
-				},
-			],
-		},
+		mediaListProperty(IMAGES),
 		promptProperty({ required: true, description: 'Describe how the subjects of the images should appear and move (at most 2500 characters)' }),
 		...modelProperties(MODELS, 'kling-v1-6', 'generates the video (multi-image to video supports kling-v1-6)'),
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: (['std', 'pro'] as const).map((v) => ({ name: MODE_LABELS[v].name, value: v, description: MODE_LABELS[v].description })),
-			default: 'std',
-			description: 'Generation mode: Standard is faster, Professional has higher quality',
-		},
+		modeProperty(),
 		{
 			displayName: 'Duration',
 			name: 'duration',

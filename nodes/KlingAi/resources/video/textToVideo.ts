@@ -20,7 +20,9 @@ import {
 	TEXT_TO_VIDEO_MODELS as MODELS,
 	cameraControlOptions,
 	checkCfgSupported,
+	multiShotOptions,
 	readCameraControl,
+	readMultiShot,
 	readSound,
 	readVideoModel,
 	soundOption,
@@ -28,11 +30,13 @@ import {
 } from './videoModels';
 
 async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const prompt = readPrompt(ctx, i, true);
 	const { body, model } = readVideoModel(ctx, i, MODELS);
+	const opts = options(ctx, i);
+	const multiShot = readMultiShot(ctx, i, opts, String(body.duration), model);
+	// With custom shots Kling ignores `prompt` (DOC-26): the shot prompts are sent instead.
+	const prompt = multiShot.shot_type === 'customize' ? undefined : readPrompt(ctx, i, true);
 	const aspectRatio = str(ctx, 'aspectRatio', i, '16:9');
 	checkOneOf(ctx, i, 'Aspect Ratio', aspectRatio, VIDEO_ASPECT_RATIOS.map((o) => String(o.value)));
-	const opts = options(ctx, i);
 	const cfgScale = readCfgScale(ctx, i, opts);
 	checkCfgSupported(ctx, i, cfgScale, model);
 	Object.assign(body, {
@@ -41,7 +45,8 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 		negative_prompt: readNegativePrompt(ctx, i, opts),
 		cfg_scale: cfgScale,
 		camera_control: readCameraControl(ctx, i, opts, model),
-		sound: readSound(ctx, i, opts, model),
+		sound: readSound(ctx, i, opts, model, { mode: body.mode }),
+		...multiShot,
 	});
 	applyWatermark(body, opts);
 	return compact(body);
@@ -56,7 +61,10 @@ export const textToVideo: CreateOperation = {
 	taskType: 'textToVideo',
 	defaultWaitMinutes: 30,
 	properties: [
-		promptProperty({ required: true, description: 'Describe the video: subject, motion, scene, camera and style (at most 2500 characters)' }),
+		promptProperty({
+			required: true,
+			description: 'Describe the video: subject, motion, scene, camera and style (at most 2500 characters). Not used with Multi-Shot "Custom Shots".',
+		}),
 		...videoModelProperties(MODELS, 'kling-v2-5-turbo'),
 		{
 			displayName: 'Aspect Ratio',
@@ -72,6 +80,7 @@ export const textToVideo: CreateOperation = {
 		cfgScaleOption(modelsWhere(MODELS, (m) => m.cfgScale)),
 		...cameraControlOptions(modelsWhere(MODELS, (m) => m.cameraControl)),
 		soundOption(modelsWhere(MODELS, (m) => m.sound)),
+		...multiShotOptions(modelsWhere(MODELS, (m) => m.multiShot === true)),
 		watermarkOption,
 	],
 	buildBody,
