@@ -222,7 +222,7 @@ describe('real n8n in queue mode: callbacks over two webhook processes + the Pol
 			const post = (url: URL) =>
 				fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.tasks().find((t) => String(t.task_id) === id) ?? body) }).then((r) => r.status);
 			answers.push(...(await Promise.all([post(resumeUrl), post(other)])));
-			// A late callback of ANOTHER task to this execution's resume URL is ignored.
+			// A third, late copy after the execution resumed.
 			if (i === 0) {
 				const res = await post(new URL(resumeUrl.pathname + resumeUrl.search, rig.urls['webhook-1']));
 				answers.push(res);
@@ -236,10 +236,11 @@ describe('real n8n in queue mode: callbacks over two webhook processes + the Pol
 			expect(mine).toHaveLength(1);
 			expect(mine[0].status).toBe('success');
 			const data = rig.executionData(mine[0].id) as { resultData: { runData: Record<string, unknown[]> } };
-			expect(Object.keys(data.resultData.runData)).toContain(i === 2 ? 'Failed' : 'Succeeded');
+			expect(data.resultData.runData[i === 2 ? 'Failed' : 'Succeeded']).toHaveLength(1);
 			expect(Object.keys(data.resultData.runData)).not.toContain(i === 2 ? 'Succeeded' : 'Failed');
 		}
-		// Of each duplicate pair exactly one resumed; the other was told the execution is no longer waiting (409).
-		expect(answers.filter((s) => s === 409).length).toBeGreaterThanOrEqual(prompts.length);
+		// The HTTP answers do not decide anything: the node answers Kling before n8n's waiting → running
+		// compare-and-set, so both copies of a pair may read 200; the executions above are the outcome.
+		expect(answers.every((s) => s === 200 || s === 409)).toBe(true);
 	});
 });
