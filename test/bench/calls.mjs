@@ -110,6 +110,24 @@ export async function run({ quick, command }) {
 		}
 	}
 	const allEmitted = data.poll.every((p) => p.emittedOnce === p.n && p.emittedAgainLater === 0);
+	const costRows = [];
+	const flat = {};
+	for (const route of ['startHere', 'handOver']) {
+		const rows = data.cost.filter((c) => c.route === route);
+		const base = rows.find((c) => c.seen === 100);
+		for (const c of rows) {
+			costRows.push([
+				route === 'handOver' ? 'handed to the Poll Trigger (keyed emit)' : 'started by the trigger (ledger mirror in static data)',
+				c.seen.toLocaleString('en-US'),
+				fmt(c.usPerCallback, 0),
+				fmt(c.wallUsPerCallback, 0),
+				`${fmt(c.usPerCallback / base.usPerCallback, 2)}×`,
+				c.staticDataBytes.toLocaleString('en-US'),
+				route === 'handOver' ? `${c.emitted}/${c.callbacks} emitted` : `${c.started}/${c.callbacks} started`,
+			]);
+		}
+		flat[route] = rows.find((c) => c.seen === 10_000).usPerCallback / base.usPerCallback;
+	}
 	const lines = [
 		...sectionHeader('2. Kling API calls per finished task', {
 			runtime: undefined,
@@ -138,6 +156,12 @@ export async function run({ quick, command }) {
 		`**Per finished task, for tasks pending ${LIFETIMES_MIN.join(', ')} min** (poll trigger: one poll per ${POLL_INTERVAL_S} s while pending + the emitting poll, shared by all N; template: one GET per ${TEMPLATE_INTERVAL_S} s + the final GET; other durations scale linearly)`,
 		'',
 		...mdTable(['N pending', 'Task Types', 'Pending for', 'Poll trigger calls per task', 'Template calls per task', 'Ratio'], perTaskRows),
+		'',
+		'**Per-callback cost vs tasks seen before** (CPU time of the Kling AI Trigger\'s webhook() in a real WebhookContext per accepted terminal callback, static data through a JSON round trip per callback as n8n loads and saves it; 1,000 callbacks per row after 300 warm-up; same process, same run)',
+		'',
+		...mdTable(['Route', 'Tasks seen before', 'CPU µs per callback', 'Wall µs per callback', 'vs 100 seen', 'Static data bytes', 'Result'], costRows),
+		'',
+		`Flat cost (10,000 seen ≤ 1.5× the cost at 100 seen): started by the trigger ${fmt(flat.startHere, 2)}× — ${verdict(flat.startHere <= 1.5)}; handed to the Poll Trigger ${fmt(flat.handOver, 2)}× — ${verdict(flat.handOver <= 1.5)}.`,
 		'',
 		`Checks: webhook path tasks emitted exactly once: ${webhookRows.map((r) => `${r.w.emittedOnce}/${r.w.tasks}`).join(', ')} — ${verdict(webhookRows.every((r) => r.w.emittedOnce === r.w.tasks))}; poll fallback emitted every task once and nothing again later: ${verdict(allEmitted)}.`,
 		'',

@@ -19,7 +19,7 @@ import { KlingAi } from '../../nodes/KlingAi/KlingAi.node';
 import { KlingAiPollTrigger, PollTriggerRunner } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
 import { emitterFor, resetEmitters } from '../../nodes/KlingAi/shared/exactlyOnce';
 import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
-import { resetLedgers } from '../../nodes/KlingAi/shared/ledger';
+import { ledgerFor, resetLedgers, syncWithStaticData } from '../../nodes/KlingAi/shared/ledger';
 import { executeContext, simulatorCredentials, triggerContext, webhookContext } from '../helpers/n8n';
 
 interface SimRequest {
@@ -223,6 +223,60 @@ async function pollFallback(sim: Sim, n: number, taskTypes: string[] | undefined
 	};
 }
 
+// ------------------------------------------------------------------ C. per-callback cost vs tasks seen ----------------
+
+/**
+ * CPU time of one accepted terminal callback (the trigger's webhook(), in a real WebhookContext) after the workflow
+ * has already emitted `seen` tasks. Static data goes through a JSON round trip per callback, as n8n loads it from and
+ * saves it to its database on every webhook request, so a ledger that grows with history would show here.
+ * `route`: 'startHere' (the trigger starts the execution and mirrors its ledger into static data) or 'handOver'
+ * (the Poll Trigger of the process emits it under n8n's key; the trigger writes no static data).
+ */
+async function callbackCost(sim: Sim, seen: number, route: 'startHere' | 'handOver', callbacks: number) {
+	resetLedgers();
+	resetEmitters();
+	const workflowId = `wf-bench-cost-${seen}-${route}`;
+	const ledger = ledgerFor(workflowId);
+	const longAgo = Date.now() - 3_600_000;
+	for (let i = 0; i < seen; i++) ledger.claim({ taskId: `seen-${i}`, status: 'succeeded', updatedAtMs: 1 }, 'callback', longAgo + i);
+	const globalData: IDataObject = {};
+	syncWithStaticData(ledger, globalData)();
+	let stored = JSON.stringify({ global: globalData });
+	let emitted = 0;
+	if (route === 'handOver') {
+		const { ctx } = triggerContext(
+			{ nodeType: new KlingAiPollTrigger(), parameters: { taskTypes: ['textToVideo'] }, credentials: simulatorCredentials(sim.url), workflowId },
+			{ emit: () => void emitted++, registerCron: () => undefined },
+		);
+		await new KlingAiPollTrigger().trigger.call(ctx);
+	}
+	const trigger = new KlingAiTrigger();
+	const bodies = Array.from({ length: callbacks }, (_, i) => ({ task_id: `cost-${seen}-${route}-${i}`, task_status: 'succeed', created_at: Date.now(), updated_at: Date.now(), task_result: { videos: [] } }));
+	let started = 0;
+	const cpu0 = process.cpuUsage();
+	const t0 = process.hrtime.bigint();
+	for (const body of bodies) {
+		const raw = Buffer.from(JSON.stringify(body));
+		const { ctx, workflow } = webhookContext(
+			{
+				nodeType: trigger,
+				parameters: { startExecutions: route === 'handOver' ? 'auto' : 'here', requireUrlToken: false, confirmWithApi: false, emitProgress: false, downloadResults: false, filters: {} },
+				credentials: simulatorCredentials(sim.url),
+				workflowId,
+				nodeName: 'Kling AI Trigger',
+				staticData: JSON.parse(stored) as IDataObject,
+			},
+			{ body, rawBody: raw, headers: { 'content-type': 'application/json' }, query: { kling_type: 'textToVideo' } },
+		);
+		const result = await trigger.webhook.call(ctx);
+		if (result.workflowData) started++;
+		stored = JSON.stringify(workflow.staticData);
+	}
+	const wallUs = Number(process.hrtime.bigint() - t0) / 1000 / callbacks;
+	const cpu = process.cpuUsage(cpu0);
+	return { seen, route, callbacks, usPerCallback: (cpu.user + cpu.system) / callbacks, wallUsPerCallback: wallUs, staticDataBytes: stored.length, started, emitted };
+}
+
 async function main(): Promise<void> {
 	const n = Number(process.argv[2] ?? 50);
 	const pendingPolls = Number(process.argv[3] ?? 3);
@@ -247,7 +301,15 @@ async function main(): Promise<void> {
 				poll.push(await pollFallback(sim, size, types, pendingPolls));
 			}
 		}
-		process.stdout.write(`${JSON.stringify({ webhook, poll, pendingPolls })}\n`);
+		const cost = [];
+		for (const route of ['startHere', 'handOver'] as const) {
+			for (const seen of [100, 1_000, 10_000]) {
+				log(`per-callback cost: ${seen} tasks seen, ${route}`);
+				await callbackCost(sim, seen, route, 300); // warm-up (JIT), not reported
+				cost.push(await callbackCost(sim, seen, route, 1_000));
+			}
+		}
+		process.stdout.write(`${JSON.stringify({ webhook, poll, pendingPolls, cost })}\n`);
 	} finally {
 		await sim.close();
 	}
