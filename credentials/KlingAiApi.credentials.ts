@@ -105,12 +105,13 @@ export class KlingAiApi implements ICredentialType {
 			name: 'customBaseUrl',
 			type: 'string',
 			default: '',
+			required: true,
 			placeholder: 'https://kling-gateway.example.com',
 			description: 'HTTPS origin of a Kling-compatible API, without /v1 (http is accepted only for localhost)',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
-			displayName: 'Webhook Signing Secret',
+			displayName: 'Webhook Signing Secret (Optional)',
 			name: 'webhookSecret',
 			type: 'string',
 			typeOptions: { password: true },
@@ -118,6 +119,7 @@ export class KlingAiApi implements ICredentialType {
 			placeholder: 'whsec_...',
 			description:
 				'Optional. From Kling console → Basic Settings → Webhook. When set, the Kling AI Trigger verifies the signature of every callback.',
+			hint: 'Optional: leave empty unless you turned on webhook signatures in the Kling console (Basic Settings → Webhook), which shows the secret. With it, the Kling AI Trigger checks the signature of every callback.',
 		},
 	];
 

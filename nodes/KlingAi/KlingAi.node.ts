@@ -7,7 +7,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { composeProperties } from './resources';
+import { composeProperties, dontWaitHint, operationSubtitle } from './resources';
 import { executeKlingAi } from './resources/execute';
 import { isToolRun, toolDescriptionProperties, toolOutputProperties, toolOutputs } from './resources/tool';
 import { isWaiting, runCreateAndWait, waitProperties, waitWebhook } from './resources/wait';
@@ -21,7 +21,7 @@ export class KlingAi implements INodeType {
 		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle(),
 		description:
 			'Generate videos and images with Kling AI (text/image to video, lip sync, effects, image generation, expansion, virtual try-on), check tasks and download results',
 		defaults: { name: 'Kling AI' },
@@ -32,6 +32,7 @@ export class KlingAi implements INodeType {
 		// Resume URL of "Wait for Completion: Callback" (restart webhook, never registered on activation).
 		webhooks: WAIT_WEBHOOKS,
 		waitingNodeTooltip: 'Waiting for Kling to report that the task finished (callback to this execution\'s resume URL)',
+		hints: [dontWaitHint()],
 		properties: [...toolDescriptionProperties(), ...composeProperties({ createCommon: waitProperties() }), ...toolOutputProperties()],
 	};
 

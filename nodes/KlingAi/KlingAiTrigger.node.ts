@@ -165,7 +165,10 @@ export class KlingAiTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["emitProgress"] ? "Succeeded, failed and progress" : "Succeeded and failed tasks"}}',
-		description: 'Receives Kling AI task callbacks and emits each finished task once',
+		// n8n merges this trigger into the "Kling AI" entry of the node creator and shows THIS description there,
+		// so it describes the package first and the trigger second.
+		description:
+			'Generate videos and images with Kling AI, and start workflows when Kling reports a finished task',
 		defaults: { name: 'Kling AI Trigger' },
 		inputs: [],
 		outputs: `={{$parameter["emitProgress"] ? ${JSON.stringify(ALL_OUTPUTS)} : ${JSON.stringify(TERMINAL_OUTPUTS)}}}`,
@@ -179,10 +182,22 @@ export class KlingAiTrigger implements INodeType {
 				path: 'webhook',
 			},
 		],
+		// Texts of n8n's trigger panel ("Listen for test event"): say what actually produces a test event here.
+		triggerPanel: {
+			header: 'Send a Kling AI task to this Test URL',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Listen for test event', then execute a Kling AI node in another workflow with <b>Send Status Updates To: Kling AI Trigger</b> and this trigger's <b>Test URL</b>. Kling calls back when the task changes status, and the task shows up here.<br /><br /><b>Once you're happy with your workflow</b>, put the <b>Production URL</b> into the Kling AI node instead and publish this workflow. Every callback then starts an execution, which you can see in the 'Executions' list.",
+				active:
+					"<b>While building your workflow</b>, click 'Listen for test event', then execute a Kling AI node with <b>Send Status Updates To: Kling AI Trigger</b> and this trigger's <b>Test URL</b>.<br /><br /><b>Your workflow is published</b>: callbacks to the <b>Production URL</b> start executions, which you can see in the 'Executions' list.",
+			},
+			activationHint:
+				"Once you've finished building your workflow, publish it and use the Production URL in the Kling AI node, so that every callback starts an execution.",
+		},
 		properties: [
 			{
 				displayName:
-					'Copy the Production URL above into the Callback setting of the Kling AI node (Callback: Kling AI Trigger) and publish this workflow. Kling then posts every status change of the task here.',
+					'Copy the Production URL above into the Kling AI node (Send Status Updates To: Kling AI Trigger) and publish this workflow. Kling then posts every status change of the task here. To test in the editor, click "Listen for test event" and use the Test URL instead.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

@@ -20,6 +20,10 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureInstall } from '../tools/ensure-install.mjs';
+
+// A fresh clone: install node_modules from package-lock.json before anything below needs it.
+if (!ensureInstall()) process.exit(1);
 
 const require = createRequire(import.meta.url);
 const harness = require('../e2e/harness/n8n.js');

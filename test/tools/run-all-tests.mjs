@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, build, the n8n scan gate, unit + integration tests, then the real-n8n e2e suite.
 // Prints each step with its duration and ends with one summary line "N passed, N failed".
+// A fresh clone needs nothing before it: node_modules is installed from package-lock.json first when missing or stale.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureInstall } from './ensure-install.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = new Set(process.argv.slice(2));
@@ -39,6 +41,10 @@ function step(name, cmd, cmdArgs, { jestJson } = {}) {
 	return res.status === 0;
 }
 
+if (!ensureInstall({ root })) {
+	console.log('\nnpm test: could not install node_modules from package-lock.json (see above)\n0 passed, 1 failed');
+	process.exit(1);
+}
 const jest = join(root, 'node_modules/.bin/jest');
 step('typecheck', join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('build', 'npm', ['run', 'build', '--silent']);

@@ -464,3 +464,34 @@ describe('the parameter checker itself', () => {
 		expect(check({ ...base.parameters, options: { notAnOption: 1 } }).join('\n')).toMatch(/no parameter "notAnOption"/);
 	});
 });
+
+/**
+ * The editor's zoom-to-fit puts the workflow's bounding box in the viewport and draws the "Execute workflow"
+ * button over its bottom centre. A node there has its name hidden (seen on screen with the receive-results
+ * example in n8n 2.40). Nodes count as 100×140 (icon + name), stickies by their size.
+ */
+describe('layout after zoom-to-fit', () => {
+	const BUTTON_HALF_WIDTH = 200;
+	const BOTTOM_BAND = 150;
+	const box = (n: ExampleNode) =>
+		n.type === 'n8n-nodes-base.stickyNote'
+			? { x: n.position[0], y: n.position[1], w: Number(n.parameters.width ?? 240), h: Number(n.parameters.height ?? 160) }
+			: { x: n.position[0], y: n.position[1], w: 100, h: 140 };
+	function coveredNodes(wf: ExampleWorkflow): string[] {
+		const boxes = wf.nodes.map((n) => ({ n, ...box(n) }));
+		const cx = (Math.min(...boxes.map((b) => b.x)) + Math.max(...boxes.map((b) => b.x + b.w))) / 2;
+		const bottom = Math.max(...boxes.map((b) => b.y + b.h));
+		return boxes
+			.filter((b) => b.n.type !== 'n8n-nodes-base.stickyNote')
+			.filter((b) => b.x < cx + BUTTON_HALF_WIDTH && b.x + b.w > cx - BUTTON_HALF_WIDTH && b.y + b.h > bottom - BOTTOM_BAND)
+			.map((b) => b.n.name);
+	}
+	test('the receive-results example keeps every node name clear of the Execute button', () => {
+		expect(coveredNodes(load('kling-callback-with-poll-fallback.json'))).toEqual([]);
+	});
+	test('the check flags the old layout (Poll Trigger at the bottom centre)', () => {
+		const wf = load('kling-callback-with-poll-fallback.json');
+		const old = { ...wf, nodes: wf.nodes.map((n) => (n.type === 'n8n-nodes-base.stickyNote' ? { ...n, position: [n.name === 'How this works' ? -560 : 220, -520] as [number, number], parameters: { ...n.parameters, height: 500 } } : n)) };
+		expect(coveredNodes(old)).toEqual(['Kling AI Poll Trigger']);
+	});
+});

@@ -30,17 +30,18 @@ export function callbackProperties(createOperations: readonly CreateOperation[])
 	});
 	return [
 		{
-			displayName: 'Callback',
+			// Not called "Callback": that word names a Wait for Completion mode too.
+			displayName: 'Send Status Updates To',
 			name: 'callback',
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: 'None', value: 'none', description: 'No callback: use Get Task, the Kling AI Poll Trigger or Wait for Completion' },
+				{ name: 'Nowhere', value: 'none', description: 'No callback: use Get Task, the Kling AI Poll Trigger or Wait for Completion' },
 				{ name: 'Kling AI Trigger', value: 'trigger', description: 'Send the result to a Kling AI Trigger node (its Production URL)' },
 				{ name: 'Custom URL', value: 'custom', description: 'Kling POSTs every status change to a URL of your choice' },
 			],
 			default: 'none',
-			description: 'Where Kling reports status changes of the task (callback_url)',
+			description: 'Where Kling reports status changes of the task (callback_url). Shown with "Don\'t Wait" only: a wait uses this execution\'s own resume URL.',
 			displayOptions: show(),
 		},
 		{
@@ -75,7 +76,7 @@ export async function readCallbackUrl(ctx: IExecuteFunctions, i: number, op: Cre
 	if (mode === 'none') return undefined;
 	const field = mode === 'trigger' ? 'Trigger Production URL' : 'Callback URL';
 	const raw = str(ctx, 'callbackUrl', i).trim();
-	if (!raw) throw new NodeOperationError(ctx.getNode(), `"${field}" is required`, { itemIndex: i, description: 'Paste the URL Kling should call, or set Callback to None.' });
+	if (!raw) throw new NodeOperationError(ctx.getNode(), `"${field}" is required`, { itemIndex: i, description: 'Paste the URL Kling should call, or set "Send Status Updates To" to Nowhere.' });
 	let url: URL;
 	try {
 		url = validateCallbackUrl(raw, { productionRun: ctx.getMode() !== 'manual' });

@@ -2,7 +2,7 @@
  * The operation registry: resource → operation → {task type, parameters, body builder}.
  * The node file only composes what is exported here.
  */
-import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions, type NodeHint } from 'n8n-workflow';
 import { ENDPOINTS, type KlingResource } from '../shared/endpoints';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
@@ -58,11 +58,12 @@ const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.loca
 
 function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 	const noun = resource === 'video' ? 'video' : 'image';
+	const article = resource === 'video' ? 'a' : 'an';
 	return [
 		{
 			name: 'Get Task',
 			value: 'getTask',
-			action: `Get a ${noun} task`,
+			action: `Get ${article} ${noun} task`,
 			description: `Get the status and results of one ${noun} task by task ID or external task ID`,
 		},
 		{
@@ -89,6 +90,34 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 		displayOptions: { show: { resource: [resource] } },
 		options: [...creates, ...taskReadOptions(resource)].sort(byName),
 		default: defaultOperation,
+	};
+}
+
+/**
+ * Canvas subtitle: the operation's readable name ("Text to Video", "Get Image Task") instead of raw values.
+ * An object literal in parentheses, so the expression never contains "}}" before its end.
+ */
+export function operationSubtitle(): string {
+	const labels: Record<string, string> = { 'account:getResourcePacks': 'Get Resource Packs' };
+	for (const op of CREATE_OPERATIONS) labels[`${op.resource}:${op.value}`] = op.name;
+	for (const resource of ['video', 'image'] as const) {
+		const noun = resource === 'video' ? 'Video' : 'Image';
+		labels[`${resource}:getTask`] = `Get ${noun} Task`;
+		labels[`${resource}:listTasks`] = `List ${noun} Tasks`;
+	}
+	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}`;
+}
+
+/** Output-pane hint after a create ran with "Don't Wait": the item says submitted, and no file came. */
+export function dontWaitHint(): NodeHint {
+	const creates = JSON.stringify(CREATE_OPERATIONS.map((o) => o.value));
+	return {
+		message:
+			"Kling accepted the task (status submitted); the video or image is not ready yet. To get it in this workflow, set <b>Wait for Completion</b> (e.g. Poll Until Finished), or fetch it later with the Get Task operation, a Kling AI Trigger or the Kling AI Poll Trigger.",
+		type: 'info',
+		location: 'outputPane',
+		whenToDisplay: 'afterExecution',
+		displayCondition: `={{ ${creates}.includes($parameter["operation"]) && ($parameter["waitForCompletion"] || "dontWait") === "dontWait" }}`,
 	};
 }
 
@@ -154,8 +183,9 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
-		...callbackProperties(CREATE_OPERATIONS),
+		// Wait for Completion first: the callback destination below it is shown only for "Don't Wait".
 		...(extras.createCommon ?? []),
+		...callbackProperties(CREATE_OPERATIONS),
 		...CREATE_OPERATIONS.map(optionsCollection),
 		...getTaskProperties('video'),
 		...listTasksProperties('video'),

@@ -21,16 +21,19 @@ export function waitProperties(): INodeProperties[] {
 	const all = CREATE_OPERATIONS;
 	const byDefault = new Map<number, CreateOperation[]>();
 	for (const op of all) byDefault.set(op.defaultWaitMinutes, [...(byDefault.get(op.defaultWaitMinutes) ?? []), op]);
+	// No numberPrecision: the editor would show 30 as "30.00"; fractions (e.g. 0.5) are still accepted.
 	const limitProps: INodeProperties[] = [...byDefault.entries()].map(([minutes, ops]) => ({
 		displayName: 'Time Limit (Minutes)',
 		name: 'waitTimeLimit',
 		type: 'number',
-		typeOptions: { minValue: MIN_LIMIT_MINUTES, maxValue: MAX_LIMIT_MINUTES, numberPrecision: 2 },
+		typeOptions: { minValue: MIN_LIMIT_MINUTES, maxValue: MAX_LIMIT_MINUTES },
 		default: minutes,
 		description:
 			'How long to wait for the task at most. Video tasks usually take a few minutes, some (e.g. avatars) more than ten. When the limit passes, the node checks the task once more; if it is still running the task goes to the Failed output with waitTimedOut: true and its task ID.',
 		displayOptions: show(ops, { waitForCompletion: WAITING }),
 	}));
+	// Order: the wait mode first; what only one choice needs follows it, so the panel reads top-down and nothing
+	// above the choice appears or disappears (the callback destination of "Don't Wait" comes right after this list).
 	return [
 		{
 			displayName: 'Wait for Completion',
@@ -38,26 +41,49 @@ export function waitProperties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: "Don't Wait", value: 'dontWait', description: 'Output the created task right away (status submitted)' },
 				{
-					name: 'Callback',
+					name: "Don't Wait",
+					value: 'dontWait',
+					description: 'Output the created task right away (status submitted); get the result later with Get Task or a trigger',
+				},
+				{
+					name: 'Wait for Kling to Call Back',
 					value: 'callback',
 					description: 'Pause the execution until Kling calls back (nothing runs meanwhile); needs n8n reachable from the internet',
 				},
-				{ name: 'Poll', value: 'poll', description: 'Ask Kling for the status until the task finishes; works when Kling cannot reach n8n' },
-				{ name: 'Callback, Then Poll', value: 'callbackThenPoll', description: 'Wait for the callback; if none came after "Poll After", poll' },
+				{ name: 'Poll Until Finished', value: 'poll', description: 'Ask Kling for the status until the task finishes; works when Kling cannot reach n8n' },
+				{
+					name: 'Wait for Call Back, Then Poll',
+					value: 'callbackThenPoll',
+					description: 'Wait for the callback; if none came after "Poll After", poll',
+				},
 			],
 			default: 'dontWait',
 			description: 'Whether the node waits until the task finished and then outputs it on a Succeeded or a Failed output',
-			hint: 'Callback passes this execution\'s resume URL to Kling, so n8n must be reachable over https (WEBHOOK_URL). With more than one input item, all tasks are created and the node polls instead: one resume URL cannot carry several tasks.',
 			displayOptions: show(all),
+		},
+		{
+			displayName:
+				"The node outputs the task as soon as Kling accepted it (status submitted, no video yet). To get the result in this workflow choose a Wait for Completion mode; otherwise use Get Task, the Kling AI Trigger or the Kling AI Poll Trigger.",
+			name: 'dontWaitNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: show(all, { waitForCompletion: ['dontWait'] }),
+		},
+		{
+			displayName:
+				"Kling calls this execution's resume URL, so n8n must be reachable from the internet over https (WEBHOOK_URL). With more than one input item the node creates all tasks and polls instead: one resume URL cannot carry several tasks.",
+			name: 'callbackWaitNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: show(all, { waitForCompletion: ['callback', 'callbackThenPoll'] }),
 		},
 		...limitProps,
 		{
 			displayName: 'Poll After (Minutes)',
 			name: 'pollAfterMinutes',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			typeOptions: { minValue: 0 },
 			default: 5,
 			description: 'Start polling when no final callback arrived after this many minutes',
 			displayOptions: show(all, { waitForCompletion: ['callbackThenPoll'] }),
@@ -68,9 +94,8 @@ export function waitProperties(): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 600 },
 			default: 15,
-			description:
-				'Time between status checks at first; it grows by half each round, up to 60 seconds. With Callback it is used only when several items make the node poll.',
-			displayOptions: show(all, { waitForCompletion: WAITING }),
+			description: 'Time between status checks at first; it grows by half each round, up to 60 seconds',
+			displayOptions: show(all, { waitForCompletion: ['poll', 'callbackThenPoll'] }),
 		},
 		{
 			displayName: 'Confirm Callbacks With Kling API',

@@ -12,6 +12,11 @@ export class BaseUrlError extends Error {}
 
 /** Validate a custom base URL: https (http only on loopback), an origin with at most a path prefix, no /v1. */
 export function validateCustomBaseUrl(raw: string): string {
+	if (!raw.trim()) {
+		throw new BaseUrlError(
+			'Custom Base URL is empty: enter the https address of your Kling-compatible API (e.g. https://kling-gateway.example.com), or choose a Region instead of "Custom Base URL"',
+		);
+	}
 	if (!URL.canParse(raw.trim())) throw new BaseUrlError(`Custom Base URL "${raw}" is not a valid URL`);
 	const url = new URL(raw.trim());
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {

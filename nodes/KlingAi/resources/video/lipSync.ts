@@ -14,6 +14,21 @@ const VIDEO_URL: MediaInputSpec = {
 };
 const AUDIO: MediaInputSpec = { name: 'audio', displayName: 'Audio', kind: 'audio', description: 'The speech the face should lip-sync to.' };
 
+/**
+ * "Other Voice ID": the Voice list offers the voice_ids Kling's lip-sync documentation names as examples
+ * (reference kling-api.md); Kling's full voice guide is an external list that changes, so any other id is typed in.
+ */
+export const CUSTOM_VOICE = 'custom';
+
+/**
+ * The chosen voice. The parameter keeps its old name `voiceId`, so a workflow saved when it was free text still
+ * sends its id (the panel then flags the unknown value until "Other Voice ID" is chosen).
+ */
+function readVoiceId(ctx: IExecuteFunctions, i: number): string {
+	const voice = str(ctx, 'voiceId', i, 'oversea_male1').trim();
+	return voice === CUSTOM_VOICE ? str(ctx, 'customVoiceId', i).trim() : voice;
+}
+
 async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const input: IDataObject = {};
 	const source = str(ctx, 'videoSource', i, 'videoId');
@@ -31,7 +46,7 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 		const text = str(ctx, 'text', i);
 		if (!text.trim()) throw fieldError(ctx, i, 'Text', 'is required in "Text to Speech" mode', `Type what the person should say (at most ${MAX_LIP_SYNC_TEXT} characters).`);
 		checkMaxLength(ctx, i, 'Text', text, MAX_LIP_SYNC_TEXT);
-		const voiceId = str(ctx, 'voiceId', i).trim();
+		const voiceId = readVoiceId(ctx, i);
 		if (!voiceId) throw fieldError(ctx, i, 'Voice ID', 'is required in "Text to Speech" mode', 'See the Kling voice list, e.g. oversea_male1.');
 		const language = str(ctx, 'voiceLanguage', i, 'en');
 		checkOneOf(ctx, i, 'Voice Language', language, ['en', 'zh']);
@@ -103,13 +118,27 @@ export const lipSync: CreateOperation = {
 			displayOptions: show({ lipSyncMode: ['text2video'] }),
 		},
 		{
-			displayName: 'Voice ID',
+			displayName: 'Voice',
 			name: 'voiceId',
-			type: 'string',
+			type: 'options',
+			options: [
+				{ name: 'Oversea Male 1', value: 'oversea_male1', description: 'Kling voice_id oversea_male1' },
+				{ name: 'Genshin Vindi 2', value: 'genshin_vindi2', description: 'Kling voice_id genshin_vindi2' },
+				{ name: 'Other Voice ID', value: 'custom', description: 'Any voice_id from the Kling voice guide' },
+			],
 			default: 'oversea_male1',
-			required: true,
-			description: 'Kling voice to speak with, e.g. oversea_male1 or genshin_vindi2 (see the voice list in the Kling docs)',
+			description: 'Kling voice to speak with',
 			displayOptions: show({ lipSyncMode: ['text2video'] }),
+		},
+		{
+			displayName: 'Voice ID',
+			name: 'customVoiceId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. oversea_male1',
+			description: "A voice_id from Kling's voice guide (its preview files are named Name#VoiceID#Language)",
+			displayOptions: show({ lipSyncMode: ['text2video'], voiceId: [CUSTOM_VOICE] }),
 		},
 		{
 			displayName: 'Voice Language',
