@@ -79,7 +79,7 @@ describe('canvas subtitle and output hint (evaluated by n8n)', () => {
 			for (const o of p.options as INodePropertyOptions[]) {
 				const subtitle = String(evaluate(String(node.description.subtitle), { resource: p.displayOptions!.show!.resource![0], operation: o.value }));
 				expect(subtitle).not.toBe(o.value);
-				expect(subtitle).toMatch(/^[A-Z][A-Za-z -]+$/);
+				expect(subtitle).toMatch(/^[A-Z][A-Za-z ()-]+$/);
 			}
 		}
 	});

@@ -99,7 +99,7 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
  */
 export function operationSubtitle(): string {
 	const labels: Record<string, string> = { 'account:getResourcePacks': 'Get Resource Packs' };
-	for (const op of CREATE_OPERATIONS) labels[`${op.resource}:${op.value}`] = op.name;
+	for (const op of [...CREATE_OPERATIONS, ...SYNC_OPERATIONS]) labels[`${op.resource}:${op.value}`] = op.name;
 	for (const resource of ['video', 'image'] as const) {
 		const noun = resource === 'video' ? 'Video' : 'Image';
 		labels[`${resource}:getTask`] = `Get ${noun} Task`;
