@@ -317,12 +317,16 @@ export class PollTriggerRunner implements TaskEmitter {
 	/** Set when n8n deactivates the trigger: no further poll starts. */
 	closed = false;
 
+	/** Writes the ledger's bounded copy into static data (read once, at activation). */
+	private readonly persistLedger: () => void;
+
 	constructor(
 		private readonly ctx: ITriggerFunctions,
 		private readonly settings: PollSettings,
 	) {
 		this.nodeId = ctx.getNode().id;
 		this.ledger = ledgerFor(ctx.getWorkflow().id);
+		this.persistLedger = syncWithStaticData(this.ledger, ctx.getWorkflowStaticData('global'));
 	}
 
 	async tick(): Promise<void> {
@@ -360,7 +364,7 @@ export class PollTriggerRunner implements TaskEmitter {
 		outputs[outputIndexOf(item.status)].push(entry);
 		// Static data (cursor, ledger mirror) is saved by n8n on emit, before the execution row exists;
 		// both lag behind (see runPoll and ledger.PERSIST_AFTER_MS), so a crash here loses nothing.
-		syncWithStaticData(this.ledger, this.ctx.getWorkflowStaticData('global'))();
+		this.persistLedger();
 		this.ctx.emit(outputs, undefined, undefined, deduplicationKey(this.ctx.getWorkflow().id, item));
 		return 'emitted';
 	}

@@ -344,7 +344,11 @@ export class KlingAiTrigger implements INodeType {
 		if (!isTerminal(item.status) && !settings.emitProgress) return ignore(this, item, 'progress');
 
 		const ledger = ledgerFor(this.getWorkflow().id);
-		const persist = syncWithStaticData(ledger, this.getWorkflowStaticData('global'));
+		// The static-data copy of the ledger matters only where this trigger starts executions itself (no Poll
+		// Trigger runs in this process); otherwise the in-process ledger and n8n's key decide, and a callback
+		// neither reads nor writes static data.
+		const handsOver = isTerminal(item.status) && routeCallback(settings.startExecutions, !!emitterFor(this.getWorkflow().id), this.getMode() === 'manual') !== 'startHere';
+		const persist = handsOver ? () => undefined : syncWithStaticData(ledger, this.getWorkflowStaticData('global'));
 		// Nothing after a terminal state is ever emitted: answer repeats at once, without confirming.
 		const known = ledger.get(item.taskId);
 		if (known && isTerminal(known.status)) return ignore(this, item, ledgerVerdict(known, item) === 'duplicate' ? 'duplicate' : 'stale');

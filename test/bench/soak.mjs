@@ -13,6 +13,8 @@
  * Accounting from the simulator's logs and n8n's execution table (items each trigger node emitted).
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
 import {
 	WORKFLOW_SETTINGS,
 	credentialExport,
@@ -34,13 +36,15 @@ import {
 } from './lib/common.mjs';
 import { startSimulatorWorker } from './lib/simWorker.mjs';
 
+const require = createRequire(import.meta.url);
+
 const CRED = { id: 'klingBenchCredSk', name: 'Kling simulator (bench soak)' };
 const WF = { targets: 'klingBenchSoakTarget', create: 'klingBenchSoakCreate' };
 const TRIGGER_WEBHOOK_ID = uuid('bench-soak-trigger');
 const CREATE_PATH = 'bench-soak-create';
 const NODES = { trigger: 'Kling AI Trigger', poll: 'Kling AI Poll Trigger' };
 
-function workflows(triggerUrl) {
+function workflows(triggerUrl, startExecutions = 'auto') {
 	const to = (node) => ({ node, type: 'main', index: 0 });
 	return [
 		{
@@ -56,7 +60,7 @@ function workflows(triggerUrl) {
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: TRIGGER_WEBHOOK_ID,
-					parameters: { requireUrlToken: true, confirmWithApi: false, emitProgress: false, downloadResults: false, filters: {} },
+					parameters: { startExecutions, requireUrlToken: true, confirmWithApi: false, emitProgress: false, downloadResults: false, filters: {} },
 					credentials: { klingAiApi: { id: CRED.id, name: CRED.name } },
 				},
 				{
@@ -172,7 +176,7 @@ async function restartN8n(n8n) {
 const parseTime = (s) => (s ? Date.parse(/Z|[+-]\d\d:?\d\d$/.test(s) ? s : `${String(s).replace(' ', 'T')}Z`) : NaN);
 
 /** Incrementally read what the two trigger nodes emitted (finished executions of the targets workflow). */
-function emissionCollector(n8n) {
+function emissionCollector(backend) {
 	const processed = new Set();
 	let floor = 0;
 	const emissions = new Map(); // taskId -> [{via, output, status, at, executionId}]
@@ -181,11 +185,7 @@ function emissionCollector(n8n) {
 		emissions,
 		executions,
 		collect() {
-			const rows = sqlite(
-				n8n,
-				`select e.id as id, e.status as status, e.startedAt as startedAt, e.stoppedAt as stoppedAt, d.data as data from execution_entity e left join execution_data d on d.executionId = e.id where e.workflowId = '${WF.targets}' and e.id > ${floor} order by e.id`,
-				'data',
-			);
+			const rows = backend.targetExecutionsAfter(floor);
 			let nextFloor;
 			for (const row of rows) {
 				if (processed.has(row.id)) continue;
@@ -218,7 +218,106 @@ function emissionCollector(n8n) {
 	};
 }
 
-export async function run({ quick, command, n8nEnv = {} }) {
+/** A round-robin load balancer on 127.0.0.1 in front of the webhook processes (skips one that does not answer). */
+async function startBalancer(targets) {
+	let next = 0;
+	targets = [...targets];
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', async () => {
+			const body = Buffer.concat(chunks);
+			for (let attempt = 0; attempt < targets.length; attempt++) {
+				const base = targets[next++ % targets.length];
+				try {
+					const r = await fetch(`${base}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json', ...Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('webhook-'))) }, body: ['GET', 'HEAD'].includes(req.method) ? undefined : body, signal: AbortSignal.timeout(6 * 60_000) });
+					const text = Buffer.from(await r.arrayBuffer());
+					res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+					res.end(text);
+					return;
+				} catch {
+					// connection refused / reset: try the next process, as a load balancer's health check would
+				}
+			}
+			res.writeHead(502).end();
+		});
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	return { url: `http://127.0.0.1:${server.address().port}`, targets, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** n8n in one process (the harness) or in queue mode (main + 2 webhook processes behind a balancer + 2 workers). */
+async function startBackend(mode, { sim, n8nEnv, pack }) {
+	if (mode === 'regular') {
+		const n8n = await harness.startN8n({
+			...pack.opts,
+			env: n8nEnv,
+			credentials: [credentialExport({ ...CRED, simUrl: sim.url })],
+			workflows: ({ webhookUrl }) => workflows(webhookUrl(`${TRIGGER_WEBHOOK_ID}/webhook`)),
+		});
+		return {
+			runtime: n8n.runtime,
+			createUrl: `${n8n.url}/webhook/${CREATE_PATH}`,
+			targetExecutionsAfter: (floor) =>
+				sqlite(
+					n8n,
+					`select e.id as id, e.status as status, e.startedAt as startedAt, e.stoppedAt as stoppedAt, d.data as data from execution_entity e left join execution_data d on d.executionId = e.id where e.workflowId = '${WF.targets}' and e.id > ${floor} order by e.id`,
+					'data',
+				),
+			createExecutions: () => n8n.executions(WF.create),
+			faultsAt: {},
+			restart: async () => await restartN8n(n8n),
+			describe: 'one n8n process (regular mode, SQLite)',
+			stop: async () => await n8n.stop(),
+		};
+	}
+	const queue = require('../e2e/harness/queue.js');
+	// The balancer listens first (its URL goes into the workflows); its targets are set once the rig is up.
+	const lb = await startBalancer([]);
+	let rig;
+	try {
+		rig = await queue.startQueueRig({
+			...pack.opts,
+			env: n8nEnv,
+			webhookProcesses: 2,
+			workers: 2,
+			credentials: [credentialExport({ ...CRED, simUrl: sim.url })],
+			workflows: workflows(`${lb.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`, 'pollTrigger'),
+		});
+	} catch (error) {
+		await lb.close();
+		throw error;
+	}
+	lb.targets.push(...rig.webhookUrls);
+	const flatted = require(require.resolve('flatted', { paths: [rig.runtime.n8nDir, `${rig.runtime.n8nDir}/node_modules/n8n`] }));
+	return {
+		runtime: rig.runtime,
+		createUrl: `${lb.url}/webhook/${CREATE_PATH}`,
+		targetExecutionsAfter: (floor) =>
+			rig
+				.executions({ workflowId: WF.targets, withData: true })
+				.filter((r) => r.id > floor)
+				.map((r) => ({ ...r, data: r.data ? flatted.parse(r.data) : undefined })),
+		createExecutions: () => rig.executions({ workflowId: WF.create, withData: false }),
+		restart: async () => {
+			await rig.restart('main');
+			return { harness: 'ok', promise: Promise.resolve() };
+		},
+		/** Faults between batches: kill -9 of a webhook process and of a worker (restarted at once). */
+		faults: async () => {
+			await rig.kill9('webhook-1');
+			await rig.kill9('worker-1');
+			await Promise.all([rig.restart('webhook-1'), rig.restart('worker-1')]);
+		},
+		describe: 'queue mode: main + 2 `n8n webhook` processes behind a round-robin balancer + 2 workers (Postgres, Redis); Kling AI Trigger "Only Through the Poll Trigger"',
+		stop: async () => {
+			await lb.close();
+			await rig.stop();
+		},
+	};
+}
+
+export async function run({ quick, command, n8nEnv = {}, mode = 'regular' }) {
 	const N = quick ? 100 : 1000;
 	const BATCH = quick ? 10 : 50;
 	const batches = N / BATCH;
@@ -237,19 +336,15 @@ export async function run({ quick, command, n8nEnv = {} }) {
 		// 5 % of create requests answered 1303 or 5000, decided per request from a seeded generator.
 		{ createFaultRate: 0.05, createFaultCodes: [1303, 5000], seed: 8 },
 	);
-	let n8n;
+	let backend;
 	let restartOutcome;
 	const phases = {};
+	const faultsAfter = Math.floor(batches / 4);
 	try {
-		progress(`soak: starting n8n (N = ${N} tasks in ${batches} batches of ${BATCH}; restart after batch ${restartAfter})`);
+		progress(`soak (${mode}): starting n8n (N = ${N} tasks in ${batches} batches of ${BATCH}; restart after batch ${restartAfter}${mode === 'queue' ? `; kill -9 of webhook-1 and worker-1 after batch ${faultsAfter}` : ''})`);
 		const pack = packageOptions();
-		n8n = await harness.startN8n({
-			...pack.opts,
-			env: n8nEnv,
-			credentials: [credentialExport({ ...CRED, simUrl: sim.url })],
-			workflows: ({ webhookUrl }) => workflows(webhookUrl(`${TRIGGER_WEBHOOK_ID}/webhook`)),
-		});
-		const collector = emissionCollector(n8n);
+		backend = await startBackend(mode, { sim, n8nEnv, pack });
+		const collector = emissionCollector(backend);
 		phases.ready = Date.now();
 		const batchResults = [];
 		for (let b = 0; b < batches; b++) {
@@ -260,7 +355,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 				return { prompt: `Soak task #${idx}#: a lighthouse in a storm, shot ${idx}` };
 			});
 			const t = Date.now();
-			const res = await fetch(`${n8n.url}/webhook/${CREATE_PATH}`, {
+			const res = await fetch(backend.createUrl, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ items }),
@@ -277,10 +372,16 @@ export async function run({ quick, command, n8nEnv = {} }) {
 			const errors = list.filter((i) => i?.error).length;
 			batchResults.push({ status: res.status, items: list.length, errors, ms: Date.now() - t });
 			progress(`soak: batch ${b + 1}/${batches}: HTTP ${res.status}, ${list.length} items (${errors} errors) in ${fmtMs(Date.now() - t)}`);
+			if (b + 1 === faultsAfter && backend.faults) {
+				progress('soak: kill -9 of webhook-1 and worker-1, restarted at once');
+				phases.faultsStart = Date.now();
+				await backend.faults();
+				phases.faultsEnd = Date.now();
+			}
 			if (b + 1 === restartAfter) {
-				progress('soak: restarting n8n (SIGTERM, start on the same database)');
+				progress(`soak: restarting ${mode === 'queue' ? 'the main (leader)' : 'n8n'} (SIGTERM, start on the same database)`);
 				phases.restartStart = Date.now();
-				restartOutcome = await restartN8n(n8n);
+				restartOutcome = await backend.restart();
 				phases.restartEnd = Date.now();
 				progress(`soak: n8n back after ${fmtMs(phases.restartEnd - phases.restartStart)}`);
 			}
@@ -339,6 +440,9 @@ export async function run({ quick, command, n8nEnv = {} }) {
 		let wrongOutput = 0;
 		const via = { callback: 0, poll: 0 };
 		const latency = { callback: [], poll: [] };
+		// Handed-over callbacks are emitted by the Poll Trigger node: what counts is whether Kling's final callback
+		// reached n8n (then the task came from its callback) or only the poll found the task.
+		const deliveredTerminal = new Set(state.callbacks.filter((c) => c.delivered && ['succeed', 'failed'].includes(c.status)).map((c) => c.taskId));
 		let lastFirstEmission = 0;
 		const duplicateDetail = [];
 		for (const t of tasks) {
@@ -352,9 +456,10 @@ export async function run({ quick, command, n8nEnv = {} }) {
 			for (const e of list) if (e.output !== (t.task_status === 'succeed' ? 0 : 1)) wrongOutput++;
 			if (list.length) {
 				const first = list.reduce((a, b) => (a.at <= b.at ? a : b));
-				via[first.via]++;
+				const firstVia = first.via === 'callback' || deliveredTerminal.has(t.task_id) ? 'callback' : 'poll';
+				via[firstVia]++;
 				const fin = finishedAt.get(t.task_id);
-				if (fin !== undefined) latency[first.via].push(first.at - fin);
+				if (fin !== undefined) latency[firstVia].push(first.at - fin);
 				lastFirstEmission = Math.max(lastFirstEmission, first.at);
 			}
 		}
@@ -374,7 +479,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 			else if (r.query.external_task_id !== undefined) api.getByExternal++;
 			else if (/^\/v1\/videos\/text2video\/.+/.test(r.path)) api.getById++;
 		}
-		const createExec = n8n.executions(WF.create);
+		const createExec = backend.createExecutions();
 		const recoveryMs = recovered ? lastFirstEmission - lastFinish : NaN;
 		const sinceRestart = recovered ? lastFirstEmission - phases.restartEnd : NaN;
 		const lat = (arr) => (arr.length ? `${fmtMs(median(arr))} / ${fmtMs(percentile(arr, 99))} / ${fmtMs(Math.max(...arr))}` : '—');
@@ -382,15 +487,16 @@ export async function run({ quick, command, n8nEnv = {} }) {
 		const allGood = lost === 0 && duplicated === 0 && createdTwice === 0 && externalTwice === 0 && wrongOutput === 0 && total === N && promptsWithoutTask === 0;
 
 		const lines = [
-			...sectionHeader(`5. Soak: ${N} tasks with faults and a restart`, {
-				runtime: n8n.runtime,
+			...sectionHeader(`5${mode === 'queue' ? 'b' : ''}. Soak: ${N} tasks with faults and a restart${mode === 'queue' ? ' — queue mode' : ''}`, {
+				runtime: backend.runtime,
 				command,
 				extra: [
 					...(pack.note ? [pack.note] : []),
 					...Object.entries(n8nEnv).map(([k, v]) => `Extra n8n env: ${k}=${v}`),
 					`Create: ${batches} batches of ${BATCH} prompts POSTed to a Webhook-started workflow (Split Out → Kling AI Text to Video, Callback "Kling AI Trigger", On Error: Continue); one batch at a time`,
-					'Target workflow: Kling AI Trigger (Require URL Token) + Kling AI Poll Trigger (every minute — n8n refuses sub-minute Poll Times; default task types) → NoOp',
-					`Simulator: tasks finish ${quick ? 10 : 20} s after creation, 10 % fail; callbacks 30 % dropped, 20 % duplicated, 10 % reordered; 5 % of create requests answered 1303 or 5000; 1 create answered only after the client timed out (batch ${timeoutBatch + 1}); n8n restarted after batch ${restartAfter}`,
+					`n8n: ${backend.describe}`,
+					'Target workflow: Kling AI Trigger (Require URL Token) + Kling AI Poll Trigger (Poll Every 15 s; default task types) → NoOp each; the trigger hands finished tasks to the Poll Trigger, which emits each under n8n\'s de-duplication key',
+					`Simulator: tasks finish ${quick ? 10 : 20} s after creation, 10 % fail; callbacks 30 % dropped, 20 % duplicated, 10 % reordered; 5 % of create requests answered 1303 or 5000; 1 create answered only after the client timed out (batch ${timeoutBatch + 1}); ${mode === 'queue' ? `kill -9 of webhook-1 and worker-1 after batch ${faultsAfter}; the main restarted` : 'n8n restarted'} after batch ${restartAfter}`,
 					`Time bound: ${quick ? 12 : 15} min in total; after everything was emitted, one more poll cycle (75 s) is watched for late duplicates`,
 				],
 			}),
@@ -406,7 +512,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					['**Duplicated (emitted more than once)**', `**${duplicated}**`],
 					['**Tasks created twice** (same prompt → 2 tasks / same external_task_id accepted twice)', `**${createdTwice} / ${externalTwice}**`],
 					['Emitted on the wrong output', wrongOutput],
-					['First emitted via callback / via poll', `${via.callback} / ${via.poll}`],
+					['Emitted after their final callback reached n8n / found by the poll only', `${via.callback} / ${via.poll}`],
 					['Create faults injected: 1303 / 5000 / timed out after acceptance', `${injected[1303]} / ${injected[5000]} / ${held}`],
 					['Re-sent creates refused as duplicate external_task_id', refusedDuplicates],
 					['Callbacks: attempted / dropped / duplicated / reordered / not delivered (n8n down or no answer within 10 s; of them terminal)', `${cbStats.attempted} / ${cbStats.dropped} / ${cbStats.duplicates} / ${cbStats.reordered} / ${cbStats.failed} (${cbStats.failedTerminal})`],
@@ -415,8 +521,8 @@ export async function run({ quick, command, n8nEnv = {} }) {
 					['n8n restart (SIGTERM → new process serving)', phases.restartEnd ? `${fmtMs(phases.restartEnd - phases.restartStart)}${restartOutcome && restartOutcome.harness !== 'ok' ? ` (${restartOutcome.harness})` : ''}` : '—'],
 					['**Time to full recovery** (last task finished at Kling → every task emitted)', recovered ? `**${fmtMs(recoveryMs)}**` : '**not recovered before the deadline**'],
 					['(info) n8n back up → every task emitted', recovered ? fmtMs(sinceRestart) : '—'],
-					['Finish → first emission, p50 / p99 / max: via callback', lat(latency.callback)],
-					['Finish → first emission, p50 / p99 / max: via poll', lat(latency.poll)],
+					['Finish → execution start, p50 / p99 / max: final callback reached n8n', lat(latency.callback)],
+					['Finish → execution start, p50 / p99 / max: found by the poll only', lat(latency.poll)],
 					['Soak wall time', fmtMs(Date.now() - started)],
 				],
 			),
@@ -427,7 +533,7 @@ export async function run({ quick, command, n8nEnv = {} }) {
 		];
 		return { name: 'soak', lines };
 	} finally {
-		await n8n?.stop();
+		await backend?.stop();
 		await sim.close();
 	}
 }

@@ -558,7 +558,7 @@ describe('Kling AI Poll Trigger (real n8n TriggerContext + simulator)', () => {
 		await node.trigger.call(ctx);
 		expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/Kling error 100\d/)]);
 		const persisted = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
-		expect(persisted.global).toBeUndefined();
+		expect(persisted.global ?? {}).toEqual({});
 		expect(persisted['node:Kling AI Poll Trigger'] ?? {}).toEqual({});
 	});
 

@@ -1,5 +1,5 @@
 import { KlingPayloadError, isNewerState, normaliseStatus, parseTaskPayload } from '../../nodes/KlingAi/shared/task';
-import { PERSIST_AFTER_MS, PERSISTED_ENTRIES, TaskLedger, syncWithStaticData, STATIC_DATA_KEY } from '../../nodes/KlingAi/shared/ledger';
+import { PERSIST_AFTER_MS, PERSISTED_ENTRIES, RECENT_TERMINAL_MAX, TaskLedger, syncWithStaticData, STATIC_DATA_KEY } from '../../nodes/KlingAi/shared/ledger';
 
 // Official legacy callback body (reference §5.1), with values filled in.
 const legacy = {
@@ -155,6 +155,15 @@ describe('ledger', () => {
 		expect(l2.claim(item('b', 'succeeded', 5), 'poll')).toBe(true);
 	});
 
+	test('a burst of claims younger than PERSIST_AFTER_MS does not push the settled ones out of the copy', () => {
+		const l = new TaskLedger();
+		for (let i = 0; i < 100; i++) l.claim(item(`old${i}`, 'succeeded', 1), 'poll', 1_000);
+		for (let i = 0; i < 2_000; i++) l.claim(item(`new${i}`, 'succeeded', 1), 'poll', 100_000);
+		const tasks = Object.keys((l.toPersisted(50_000) as { tasks: object }).tasks);
+		expect(tasks).toHaveLength(PERSISTED_ENTRIES);
+		expect(tasks.every((id) => id.startsWith('old'))).toBe(true);
+	});
+
 	test('persists the NEWEST settled terminal entries, at most PERSISTED_ENTRIES, oldest first', () => {
 		const l = new TaskLedger();
 		const ids = Array.from({ length: PERSISTED_ENTRIES + 50 }, (_, i) => `t${i}`);
@@ -169,11 +178,11 @@ describe('ledger', () => {
 	test('persisting walks only recent terminal claims: its cost does not grow with the tasks seen', () => {
 		const l = new TaskLedger();
 		for (let i = 0; i < 10_000; i++) l.claim(item(`p${i}`, 'processing'), 'poll', 1);
-		for (let i = 0; i < 5_000; i++) l.claim(item(`s${i}`, 'succeeded', 1), 'poll', 1);
+		for (let i = 0; i < 10_000; i++) l.claim(item(`s${i}`, 'succeeded', 1), 'poll', 1);
 		const entries = Object.keys((l.toPersisted(10) as { tasks: object }).tasks);
 		expect(entries).toHaveLength(PERSISTED_ENTRIES);
-		expect(entries[entries.length - 1]).toBe('s4999');
+		expect(entries[entries.length - 1]).toBe('s9999');
 		// The walk is bounded by the recent-claims list, not by the 15,000 entries in the ledger.
-		expect((l as unknown as { recentTerminal: string[] }).recentTerminal.length).toBeLessThanOrEqual(8 * PERSISTED_ENTRIES);
+		expect((l as unknown as { recentTerminal: string[] }).recentTerminal.length).toBeLessThanOrEqual(RECENT_TERMINAL_MAX);
 	});
 });

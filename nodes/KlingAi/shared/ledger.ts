@@ -24,9 +24,9 @@ export interface LedgerEntry {
 
 export const STATIC_DATA_KEY = 'klingAiLedger';
 /** Entries mirrored into static data: a constant, so a callback's cost does not grow with history. */
-export const PERSISTED_ENTRIES = 256;
+export const PERSISTED_ENTRIES = 64;
 /** Terminal claims remembered for toPersisted(): room for bursts younger than PERSIST_AFTER_MS. */
-const RECENT_TERMINAL_MAX = 8 * PERSISTED_ENTRIES;
+export const RECENT_TERMINAL_MAX = 4_096;
 /** A claim is mirrored only once its execution has surely been created (n8n does that within ms). */
 export const PERSIST_AFTER_MS = 5_000;
 const STATUS_CODES: TaskStatus[] = ['submitted', 'processing', 'succeeded', 'failed'];
