@@ -58,7 +58,8 @@ describe('real n8n: the packed package and its credential', () => {
 		const poll = byName.get(harness.NODE_TYPES.pollTrigger)!;
 		expect(trigger.group).toContain('trigger');
 		expect(poll.group).toContain('trigger');
-		expect(poll.polling).toBe(true);
+		// A trigger() node (so it can start executions under n8n's de-duplication key), not a poll() node.
+		expect(poll.polling).toBeFalsy();
 		expect(trigger.usableAsTool).toBeFalsy();
 		expect(poll.usableAsTool).toBeFalsy();
 		const action = byName.get(harness.NODE_TYPES.action)!;
