@@ -115,6 +115,13 @@ describe('real n8n (regular mode): a crash after the 200 loses nothing; waits re
 		});
 		// Two more polls (15 s each) after recovery: nothing repeats.
 		await new Promise((r) => setTimeout(r, 35_000));
+		if (!n8n.hasDeduplicationKey()) {
+			// n8n without the key (e.g. 2.8): nothing is lost; a task whose execution existed before the kill may run twice.
+			const counts = tasks.map((t) => deliveriesOf(t.task_id).length);
+			harness.progress(`crash (no de-duplication key in this n8n): deliveries per task ${counts.join(', ')}`);
+			expect(counts.every((c) => c >= 1)).toBe(true);
+			return;
+		}
 		for (const t of tasks) expect(deliveriesOf(t.task_id).map(([label]) => label)).toEqual(['poll-succeeded']);
 		const keys = n8n.executionKeys(WF.both).map((e) => e.deduplicationKey);
 		for (const t of tasks) expect(keys.filter((k) => k === `kling:v1:${WF.both}:${t.task_id}:succeeded`)).toHaveLength(1);

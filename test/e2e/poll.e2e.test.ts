@@ -207,7 +207,8 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 
 		// What survives the restart: the executions' de-duplication keys in n8n's database.
 		const keysBefore = n8n.executionKeys(WF.both).map((e) => e.deduplicationKey);
-		for (const [i, id] of aIds.entries()) expect(keysBefore).toContain(`kling:v1:${WF.both}:${id}:${i === 2 ? 'failed' : 'succeeded'}`);
+		// (n8n without the key, e.g. 2.8: the in-process ledger and its static-data copy stand in.)
+		if (n8n.hasDeduplicationKey()) for (const [i, id] of aIds.entries()) expect(keysBefore).toContain(`kling:v1:${WF.both}:${id}:${i === 2 ? 'failed' : 'succeeded'}`);
 		harness.progress(`scenario 8: ${keysBefore.length} keyed executions before the restart`);
 
 		// Restart; while n8n is down, batch B finishes and its callbacks fail.
@@ -258,8 +259,10 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		expect(n8n.executions(WF.both).every((e) => e.status === 'success')).toBe(true);
 		// One execution per task state, each under its key (the re-scan after the restart was refused by the key).
 		const keysAfter = n8n.executionKeys(WF.both).map((e) => e.deduplicationKey);
-		expect(keysAfter.every((k) => typeof k === 'string' && k.startsWith(`kling:v1:${WF.both}:`))).toBe(true);
-		expect(new Set(keysAfter).size).toBe(keysAfter.length);
+		if (n8n.hasDeduplicationKey()) {
+			expect(keysAfter.every((k) => typeof k === 'string' && k.startsWith(`kling:v1:${WF.both}:`))).toBe(true);
+			expect(new Set(keysAfter).size).toBe(keysAfter.length);
+		}
 		expect(n8n.log()).not.toContain(KEYS.secretKey);
 	});
 });

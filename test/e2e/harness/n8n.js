@@ -741,7 +741,12 @@ function decorate(inst) {
 		/** The execution de-duplication keys of a workflow's executions (n8n >= 2.40; null where none). */
 		/** @param {string} workflowId @returns {Array<{ id: number, status: string, mode: string, deduplicationKey: string | null }>} */
 		executionKeys(workflowId) {
-			return sqlite(`select id, status, mode, deduplicationKey from execution_entity where workflowId = '${String(workflowId).replace(/'/g, "''")}' order by id`);
+			const key = api.hasDeduplicationKey() ? 'deduplicationKey' : 'null as deduplicationKey';
+			return sqlite(`select id, status, mode, ${key} from execution_entity where workflowId = '${String(workflowId).replace(/'/g, "''")}' order by id`);
+		},
+		/** Whether this n8n has the execution de-duplication key (execution_entity.deduplicationKey; n8n 2.40 has it, 2.8 not). */
+		hasDeduplicationKey() {
+			return sqlite('pragma table_info(execution_entity)').some((c) => c.name === 'deduplicationKey');
 		},
 		/** Decoded execution data (IRunExecutionData) of one execution. */
 		/** @param {number | string} executionId @returns {any} */
