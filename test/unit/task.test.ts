@@ -155,6 +155,24 @@ describe('ledger', () => {
 		expect(l2.claim(item('b', 'succeeded', 5), 'poll')).toBe(true);
 	});
 
+	test('the copy is rewritten at most once per PERSIST_AFTER_MS (each rewrite costs n8n a static-data save)', () => {
+		const staticData: Record<string, unknown> = {};
+		const l = new TaskLedger();
+		let now = 1_000_000;
+		const write = syncWithStaticData(l, staticData as never, () => now);
+		write();
+		const first = staticData[STATIC_DATA_KEY];
+		l.claim(item('a', 'succeeded', 1), 'callback', now - PERSIST_AFTER_MS);
+		now += 1_000;
+		write();
+		expect(staticData[STATIC_DATA_KEY]).toBe(first);
+		now += PERSIST_AFTER_MS;
+		write();
+		expect(staticData[STATIC_DATA_KEY]).not.toBe(first);
+		expect(Object.keys((staticData[STATIC_DATA_KEY] as { tasks: object }).tasks)).toEqual(['a']);
+		write(true);
+	});
+
 	test('a burst of claims younger than PERSIST_AFTER_MS does not push the settled ones out of the copy', () => {
 		const l = new TaskLedger();
 		for (let i = 0; i < 100; i++) l.claim(item(`old${i}`, 'succeeded', 1), 'poll', 1_000);

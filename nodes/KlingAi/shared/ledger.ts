@@ -33,6 +33,8 @@ const STATUS_CODES: TaskStatus[] = ['submitted', 'processing', 'succeeded', 'fai
 
 export class TaskLedger {
 	private readonly entries = new Map<string, LedgerEntry>();
+	/** When this process last wrote the ledger's copy into static data (ms; 0 = never). */
+	lastPersistedAt = 0;
 	/** Task ids of terminal claims, oldest first, bounded: what toPersisted() walks (never the whole map). */
 	private recentTerminal: string[] = [];
 
@@ -140,11 +142,18 @@ export function ledgerFor(workflowId: string | undefined): TaskLedger {
 	return ledger;
 }
 
-/** Seed the ledger from static data, then return a function that writes it back. */
-export function syncWithStaticData(ledger: TaskLedger, globalStaticData: IDataObject, now: () => number = Date.now): () => void {
+/**
+ * Seed the ledger from static data, then return a function that writes it back. The copy is rewritten at most
+ * once per PERSIST_AFTER_MS per ledger (each rewrite makes n8n save the workflow's static data); what a skipped
+ * write would have added is in the next one. `force` writes regardless (e.g. the first write of a process).
+ */
+export function syncWithStaticData(ledger: TaskLedger, globalStaticData: IDataObject, now: () => number = Date.now): (force?: boolean) => void {
 	ledger.loadPersisted(globalStaticData[STATIC_DATA_KEY]);
-	return () => {
-		globalStaticData[STATIC_DATA_KEY] = ledger.toPersisted(now() - PERSIST_AFTER_MS);
+	return (force = false) => {
+		const at = now();
+		if (!force && globalStaticData[STATIC_DATA_KEY] !== undefined && at - ledger.lastPersistedAt < PERSIST_AFTER_MS) return;
+		ledger.lastPersistedAt = at;
+		globalStaticData[STATIC_DATA_KEY] = ledger.toPersisted(at - PERSIST_AFTER_MS);
 	};
 }
 
