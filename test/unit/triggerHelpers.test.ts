@@ -349,6 +349,10 @@ describe('filters and confirmation targets', () => {
 		expect(matchesFilters(item(null, 'wf42-001'), f)).toBe(true);
 		expect(matchesFilters(item(null, 'wf43-001'), f)).toBe(false);
 		expect(matchesFilters(item(null, null), f)).toBe(false);
+		// A prefix, not a substring: the same text later in the id does not match.
+		expect(matchesFilters(item(null, 'x-wf42-001'), f)).toBe(false);
+		expect(matchesFilters(item(null, 'wf42'), f)).toBe(false);
+		expect(matchesFilters(item(null, 'WF42-001'), f)).toBe(false);
 	});
 	test('confirmationTypes: known type, else filtered types, else all', () => {
 		expect(confirmationTypes({ taskType: 'lipSync' }, { taskTypes: [], externalTaskIdPrefix: '' })).toEqual(['lipSync']);
