@@ -3,7 +3,7 @@
  * real credential signing). Between polls the test carries `workflow.staticData` through a JSON round trip,
  * which is what n8n persists in its database, and `resetLedgers()` stands for a process restart.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { KlingAiPollTrigger, CURSOR_KEY } from '../../nodes/KlingAi/KlingAiPollTrigger.node';
 import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
 import { MAX_PAGE_SIZE } from '../../nodes/KlingAi/shared/api';
@@ -62,6 +62,8 @@ class Harness {
 	parameters: IDataObject;
 	budgetMs?: number;
 	workflowId = 'wf-poll';
+	/** Called with each poll's context before poll() runs (to break a collaborator for one poll). */
+	beforePoll?: (ctx: IPollFunctions) => void;
 
 	constructor(parameters: IDataObject = {}) {
 		this.parameters = { taskTypes: ['textToVideo'], ...parameters };
@@ -82,6 +84,7 @@ class Harness {
 			const budget = this.budgetMs;
 			(ctx as unknown as { getPollBudgetMs: () => number }).getPollBudgetMs = () => budget;
 		}
+		this.beforePoll?.(ctx);
 		const before = sim.requests.length;
 		const out = await node.poll.call(ctx);
 		// What n8n writes to the database after the poll.
@@ -323,6 +326,33 @@ describe('Kling AI Poll Trigger (real n8n PollContext + simulator)', () => {
 		const entry = run.out![0][0];
 		expect(entry.json.taskId).toBe(task.task_id);
 		expect(entry.binary?.video).toMatchObject({ mimeType: 'video/mp4', fileName: `${task.task_id}.mp4` });
+	});
+
+	it('a failure while preparing the items releases every claim and keeps the cursor: the next poll emits them', async () => {
+		const h = new Harness({ downloadResults: true });
+		await h.poll();
+		// Result URLs nobody answers: the download fails and the node logs a warning. A log transport that
+		// throws is the one failure left in the preparation (download errors themselves are kept in the item).
+		const broken = { task_result: { videos: [{ id: 'v1', url: 'http://127.0.0.1:9/x.mp4', duration: '5' }] } };
+		const tasks = insert(2, 'succeed', 'textToVideo', broken);
+		const persisted = JSON.stringify(h.staticData);
+		let spy: jest.SpyInstance | undefined;
+		h.beforePoll = (ctx) => {
+			spy = jest.spyOn(ctx.logger, 'warn').mockImplementation(() => {
+				throw new Error('log transport down');
+			});
+		};
+		await expect(h.poll()).rejects.toThrow(/Could not prepare the finished tasks: log transport down/);
+		// n8n-core's logger is one instance for every context: restore it.
+		spy!.mockRestore();
+		// Nothing claimed in memory; the static data n8n would save is as it was (n8n saves none after an error).
+		for (const t of tasks) expect(ledgerFor(h.workflowId).get(t.task_id)).toBeUndefined();
+		expect(JSON.stringify(h.staticData)).toBe(persisted);
+		h.beforePoll = undefined;
+		const retry = await h.poll();
+		expect([...retry.succeeded].sort()).toEqual(tasks.map((t) => t.task_id).sort());
+		expect(retry.out![0].every((e) => typeof e.json.downloadError === 'string')).toBe(true);
+		expect((await h.poll()).out).toBeNull();
 	});
 
 	it('manual mode returns the most recent finished task as a sample and changes no state', async () => {

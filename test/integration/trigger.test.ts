@@ -474,6 +474,36 @@ describe('Kling AI Trigger: Download Results', () => {
 	});
 });
 
+describe('Kling AI Trigger: a failed emission is undone', () => {
+	test('when answering fails after the claim, the claim is released (memory and static data): a repeated delivery emits the task', async () => {
+		const h = await harness();
+		const token = urlTokenFromCredentials(h.credentials) as string;
+		const [first, second] = [sim.insertTask('textToVideo'), sim.insertTask('textToVideo')];
+		const fail = async (task: IDataObject) => {
+			const { ctx } = webhookContext(
+				{ nodeType: trigger, parameters: h.parameters, credentials: h.credentials, workflowId: h.workflowId, staticData: h.staticData },
+				fakeRequest(task, { kling_type: 'textToVideo', kling_token: token }),
+			);
+			// express throws like this when the connection is gone or an answer was already sent.
+			ctx.getResponseObject().json = () => {
+				throw new Error('Cannot set headers after they are sent to the client');
+			};
+			await expect(trigger.webhook.call(ctx)).rejects.toThrow(`Could not process the callback of task ${String(task.task_id)}: Cannot set headers`);
+		};
+		await fail(first);
+		await fail(second);
+		expect(ledgerFor(h.workflowId).get(String(first.task_id))).toBeUndefined();
+		// Same process: Kling's repeated delivery emits the task.
+		const again = await h.deliver(fakeRequest(first, { kling_type: 'textToVideo', kling_token: token }));
+		expect([again.status, again.body.ignored]).toEqual([200, undefined]);
+		// After a restart only static data is left: it holds no claim of the failed emission either.
+		resetLedgers();
+		const afterRestart = await h.deliver(fakeRequest(second, { kling_type: 'textToVideo', kling_token: token }));
+		expect([afterRestart.status, afterRestart.body.ignored]).toEqual([200, undefined]);
+		expect(h.emissions.map((e) => e.json.taskId)).toEqual([first.task_id, second.task_id]);
+	});
+});
+
 describe('Kling AI Trigger: exactly once across restarts (static data)', () => {
 	test('the ledger written to static data is honoured after resetLedgers(); without it the task would be emitted again', async () => {
 		const h = await harness();
