@@ -108,6 +108,19 @@ class Poller {
 
 const dupes = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
 
+/** One scan outside the Poller driver, to look at the whole ScanResult. */
+const scanOnce = async (list: FakeList, cursor: TypeCursor | undefined, pageSize: number, overrides: Partial<ScanOptions<FakeTask>> = {}) =>
+	await scanTaskType<FakeTask>({
+		cursor,
+		fetchPage: async (n) => list.page(n, pageSize),
+		pageSize,
+		now: list.clock,
+		maxLookBackMs: 48 * HOUR,
+		catchUpMs: 0,
+		canFetch: () => true,
+		...overrides,
+	});
+
 describe('poller: first poll', () => {
 	it('emits nothing that finished before activation and reads one page', async () => {
 		const list = new FakeList();
@@ -328,15 +341,7 @@ describe('poller: bounds', () => {
 		await p.poll();
 		// 1,005 new tasks, one per page: the scan would need page 1005 to reach the oldest.
 		list.addMany(1_005, 'succeeded');
-		const result = await scanTaskType<FakeTask>({
-			cursor: p.cursor,
-			fetchPage: async (n) => list.page(n, 1),
-			pageSize: 1,
-			now: list.clock,
-			maxLookBackMs: 48 * HOUR,
-			catchUpMs: 0,
-			canFetch: () => true,
-		});
+		const result = await scanOnce(list, p.cursor, 1);
 		expect(result.stoppedBy).toBe('pageLimit');
 		expect(result.calls).toBe(1_000);
 		expect(Math.max(...result.pages)).toBe(1_000);
@@ -347,18 +352,7 @@ describe('poller: bounds', () => {
 		const t0 = list.clock;
 		// A stored cursor with 40 separate ranges (holes between them), all inside the look-back.
 		const cov: TypeCursor['cov'] = Array.from({ length: 40 }, (_, i) => [t0 - 4_000 + i * 100, t0 - 4_000 + i * 100 + 10, null, null]);
-		const scan = async (limits?: { maxRanges: number }) =>
-			await scanTaskType<FakeTask>({
-				cursor: { cov, pend: {} },
-				fetchPage: async (n) => list.page(n, 5),
-				pageSize: 5,
-				now: t0,
-				maxLookBackMs: 48 * HOUR,
-				catchUpMs: 0,
-				canFetch: () => false,
-				mustFetchFirst: true,
-				limits,
-			});
+		const scan = async (limits?: { maxRanges: number }) => await scanOnce(list, { cov, pend: {} }, 5, { canFetch: () => false, mustFetchFirst: true, limits });
 		const withDefaults = await scan();
 		expect(withDefaults.cursor!.cov.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxRanges);
 		expect(withDefaults.closedHoles).toBeGreaterThanOrEqual(40 - DEFAULT_LIMITS.maxRanges);
@@ -455,17 +449,11 @@ describe('poller: poll budget', () => {
 		await p.poll();
 		const tasks = list.addMany(25, 'succeeded');
 		let n = 0;
-		const r = await scanTaskType<FakeTask>({
-			cursor: p.cursor,
+		const r = await scanOnce(list, p.cursor, 10, {
 			fetchPage: async (pg) => {
 				if (++n === 2) throw new Error('HTTP 500');
 				return list.page(pg, 10);
 			},
-			pageSize: 10,
-			now: list.clock,
-			maxLookBackMs: 48 * HOUR,
-			catchUpMs: 0,
-			canFetch: () => true,
 		});
 		expect(r.stoppedBy).toBe('error');
 		expect(r.emit).toHaveLength(10);
