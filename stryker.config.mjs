@@ -36,8 +36,9 @@ export default {
 	// Static mutants (module-level constants) run the whole suite each: ~98 % of the time on a 2-core machine. They are
 	// reported as Ignored, not silently counted as killed (see TESTING.md).
 	ignoreStatic: true,
+	// Results of the last run (reports/ is gitignored, see TESTING.md): a rerun tests only mutants whose code or tests changed.
 	incremental: true,
-	incrementalFile: 'test/mutation/stryker-incremental.json',
+	incrementalFile: 'reports/stryker-incremental.json',
 	// Shared 2-core machine.
 	concurrency: 2,
 	timeoutMS: 20_000,
