@@ -19,14 +19,13 @@ const WF = { create: 'klingE2eCreateCb1', trigger: 'klingE2eTrigger01' };
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 type N8n = Awaited<ReturnType<typeof harness.startN8n>>;
 type Recorder = Awaited<ReturnType<typeof harness.startRecorder>>;
-type Item = { taskId: string; status: string; statusMessage?: string; taskType: string; finished: boolean; videos: Array<{ url: string }> };
+type Item = { taskId: string; externalTaskId?: string; status: string; statusMessage?: string; taskType: string; finished: boolean; videos: Array<{ url: string }> };
 
 describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 	let sim: Sim;
 	let n8n: N8n;
 	let recorder: Recorder;
 	let triggerUrl = '';
-	let signedCallbackUrl = ''; // a callback URL exactly as the action node built it (with kling_type and kling_token)
 
 	beforeAll(async () => {
 		sim = await startSimulator({ port: 0, ...KEYS, timings: { toProcessingMs: 100, toFinishMs: 600 } });
@@ -53,16 +52,51 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 		await sim?.close();
 	});
 
-	async function createVideo(prompt: string): Promise<Item> {
-		const before = recorder.records('created').length;
+	let promptSeq = 0;
+	const createRequestFor = (prompt: string) =>
+		sim.requests.find((r) => r.method === 'POST' && r.path === '/v1/videos/text2video' && (r.body as Record<string, unknown> | null)?.prompt === prompt);
+
+	/**
+	 * Create one task through the create workflow. Every case creates its own tasks (a unique prompt per call) and
+	 * looks only at them, so a case passes or fails the same when run alone (-t) or after the others.
+	 */
+	async function createVideo(prompt: string): Promise<Item & { callbackUrl: string }> {
+		const unique = `${prompt} #${++promptSeq}-${Date.now()}`;
 		// The Webhook node answers when the workflow has finished (responseMode lastNode).
-		const res = await n8n.webhook('e2e-create-with-callback', { prompt });
+		const res = await n8n.webhook('e2e-create-with-callback', { prompt: unique });
 		expect(res.status).toBe(200);
-		const created = await recorder.waitFor('created', before + 1, 30_000);
-		return created[created.length - 1] as Item;
+		const req = await harness.waitUntil(() => createRequestFor(unique), { timeoutMs: 30_000, message: `no create request for "${unique}"` });
+		const body = req.body as Record<string, unknown>;
+		const ext = (body.external_task_id as string | undefined) ?? '';
+		const task = sim.tasks().find((t) => (t.task_info as Record<string, unknown> | undefined)?.external_task_id === ext);
+		expect(task).toBeDefined();
+		const taskId = String(task!.task_id);
+		const [created] = await harness.waitUntil(() => (byTask('created', taskId).length ? byTask('created', taskId) : undefined), {
+			timeoutMs: 30_000,
+			message: `task ${taskId} was not recorded as created`,
+		});
+		return { ...created, callbackUrl: String(body.callback_url) };
 	}
 
 	const byTask = (label: string, taskId: string) => (recorder.records(label) as Item[]).filter((i) => i.taskId === taskId);
+	/** Run data of finished executions, read once each (every read is a sqlite call). */
+	const runDataText = new Map<number, string>();
+	const mentions = (id: number, taskId: string) => {
+		if (!runDataText.has(id)) runDataText.set(id, JSON.stringify(n8n.executionData(id)?.resultData?.runData ?? {}));
+		return runDataText.get(id)!.includes(taskId);
+	};
+	const finishedRuns = (workflowId: string) => n8n.executions(workflowId).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+	/** Finished executions of the trigger workflow whose data mention this task. */
+	const triggerRunsOf = (taskId: string) => finishedRuns(WF.trigger).filter((e) => mentions(e.id, taskId));
+	/** Wait until every callback of these tasks sent so far has been answered (or dropped). */
+	const callbacksSettled = async (taskIds: Set<string>, minimum = 1): Promise<Sim['callbacks']> =>
+		await harness.waitUntil(
+			() => {
+				const mine = sim.callbacks.filter((c) => taskIds.has(c.taskId));
+				return mine.length >= minimum && mine.every((c) => c.delivered || c.dropped) ? mine : undefined;
+			},
+			{ timeoutMs: 30_000, message: () => `callbacks not settled: ${JSON.stringify(sim.callbacks.filter((c) => taskIds.has(c.taskId)))}` },
+		);
 
 	test('a created task reaches the Succeeded output with the video', async () => {
 		const created = await createVideo('A red fox running through fresh snow at sunrise');
@@ -71,15 +105,15 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 		expect(created.finished).toBe(false);
 
 		// What Kling received: the trigger's production URL plus the task type and the credential-derived token.
-		const createReq = sim.requests.find((r) => r.method === 'POST' && r.path === '/v1/videos/text2video');
-		const callbackUrl = new URL(String((createReq?.body as Record<string, unknown>).callback_url));
+		const callbackUrl = new URL(created.callbackUrl);
 		expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(triggerUrl);
 		expect(callbackUrl.searchParams.get('kling_type')).toBe('textToVideo');
 		expect(callbackUrl.searchParams.get('kling_token')).toBeTruthy();
-		signedCallbackUrl = callbackUrl.toString();
 
-		await recorder.waitFor('succeeded', 1, 30_000);
-		const [item] = byTask('succeeded', created.taskId);
+		const [item] = await harness.waitUntil(() => (byTask('succeeded', created.taskId).length ? byTask('succeeded', created.taskId) : undefined), {
+			timeoutMs: 30_000,
+			message: 'no item on the Succeeded output',
+		});
 		expect(item).toMatchObject({ taskId: created.taskId, status: 'succeeded', finished: true, taskType: 'textToVideo' });
 		expect(item.videos[0].url.startsWith(`${sim.url}/media/`)).toBe(true);
 		expect(byTask('failed', created.taskId)).toHaveLength(0);
@@ -95,23 +129,30 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 	});
 
 	test('progress callbacks are acknowledged without an execution: one trigger execution per finished task', async () => {
-		// Every callback the simulator sent so far was answered 2xx ...
-		await harness.waitUntil(() => sim.callbacks.length > 0 && sim.callbacks.every((c) => c.delivered || c.dropped), {
-			timeoutMs: 15_000,
-			message: () => `callbacks not all delivered: ${JSON.stringify(sim.callbacks)}`,
-		});
-		const delivered = sim.callbacks.filter((c) => c.delivered);
+		const tasks = [await createVideo('A lantern festival over a river'), await createVideo('sim:fail a collapsing sandcastle')];
+		const ids = new Set(tasks.map((t) => t.taskId));
+		// Wait for each task's terminal callback, then for all of its callbacks to be answered.
+		await harness.waitUntil(
+			() => tasks.every((t) => sim.callbacks.some((c) => c.taskId === t.taskId && (c.status === 'succeed' || c.status === 'failed'))),
+			{ timeoutMs: 30_000, message: 'terminal callbacks not sent' },
+		);
+		const mine = await callbacksSettled(ids, 4);
+		// Every callback of these tasks was answered 2xx, progress ones included ...
+		const delivered = mine.filter((c) => c.delivered);
+		expect(delivered).toHaveLength(mine.length);
 		expect(delivered.every((c) => c.statusCode !== null && c.statusCode >= 200 && c.statusCode < 300)).toBe(true);
-		expect(delivered.some((c) => c.status === 'processing')).toBe(true);
-		// ... but only the two terminal ones started the trigger workflow.
-		const runs = await n8n.waitForExecutions(WF.trigger, 2, 30_000);
-		await new Promise((r) => setTimeout(r, 1000));
-		const all = n8n.executions(WF.trigger);
-		expect(all).toHaveLength(2);
-		expect(all.every((e) => e.status === 'success' && e.mode === 'webhook')).toBe(true);
-		expect(runs).toHaveLength(2);
-		// The creating workflow ran twice, successfully.
-		expect(n8n.executions(WF.create).map((e) => e.status)).toEqual(['success', 'success']);
+		for (const t of tasks) expect(delivered.some((c) => c.taskId === t.taskId && c.status === 'processing')).toBe(true);
+		// ... but only the terminal one of each task started the trigger workflow.
+		await harness.waitUntil(() => tasks.every((t) => triggerRunsOf(t.taskId).length >= 1), { timeoutMs: 30_000, message: 'trigger executions missing' });
+		await new Promise((r) => setTimeout(r, 1000)); // room for a wrongly started extra execution to show up
+		for (const t of tasks) {
+			const runs = triggerRunsOf(t.taskId);
+			expect(runs).toHaveLength(1);
+			expect(runs[0]).toMatchObject({ status: 'success', mode: 'webhook' });
+		}
+		// The creating workflow ran successfully for each.
+		const createRuns = finishedRuns(WF.create).filter((e) => tasks.some((t) => mentions(e.id, t.taskId)));
+		expect(createRuns.map((e) => e.status)).toEqual(['success', 'success']);
 	});
 
 	test('scenario 3: duplicated, reordered and progress callbacks → exactly one item per task', async () => {
@@ -121,6 +162,7 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 		sim.setOptions({ callbacks: { progress: true, duplicate: 1, reorder: 1 } });
 		try {
 			const tasks: Item[] = [];
+			// (callbacksBefore only narrows the search: the ids below are this case's own tasks.)
 			for (const prompt of ['A heron in the reeds', 'A kite over the dunes', 'sim:fail a storm at sea']) tasks.push(await createVideo(prompt));
 			const ids = new Set(tasks.map((t) => t.taskId));
 			await harness.waitUntil(
@@ -137,13 +179,15 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 			expect(mine.some((c) => c.reordered && c.status === 'processing')).toBe(true);
 			expect(mine.every((c) => c.statusCode !== null && c.statusCode >= 200 && c.statusCode < 300)).toBe(true);
 
-			await n8n.waitForExecutions(WF.trigger, runsBefore + tasks.length, 30_000);
+			await harness.waitUntil(() => tasks.every((t) => triggerRunsOf(t.taskId).length >= 1), { timeoutMs: 30_000, message: 'trigger executions missing' });
 			await new Promise((r) => setTimeout(r, 1500)); // room for a wrongly started extra execution to show up
 			for (const t of tasks) {
 				const out = [...byTask('succeeded', t.taskId), ...byTask('failed', t.taskId)];
 				expect(out).toHaveLength(1);
 				expect(out[0].finished).toBe(true);
+				expect(triggerRunsOf(t.taskId)).toHaveLength(1);
 			}
+			// Nothing else started meanwhile (the earlier cases' tasks had all settled before this one began).
 			expect(n8n.executions(WF.trigger)).toHaveLength(runsBefore + tasks.length);
 			process.stderr.write(`[kling-e2e] trigger workflow static data after duplicates: ${JSON.stringify(n8n.staticData(WF.trigger))}\n`);
 		} finally {
@@ -152,10 +196,15 @@ describe('real n8n: create with callback → Kling AI Trigger outputs', () => {
 	});
 
 	test('scenario 4: forged callbacks (missing or wrong URL token, not a task) are rejected and start nothing', async () => {
-		expect(signedCallbackUrl).not.toBe('');
+		// A callback URL exactly as the action node built it (kling_type and kling_token), from this case's own task.
+		const own = await createVideo('A quiet harbour at dawn');
+		const signedCallbackUrl = own.callbackUrl;
+		await harness.waitUntil(() => triggerRunsOf(own.taskId).length > 0, { timeoutMs: 30_000, message: 'own task not emitted' });
+		await callbacksSettled(new Set([own.taskId]));
+		await new Promise((r) => setTimeout(r, 500));
 		const runsBefore = n8n.executions(WF.trigger).length;
 		const recordsBefore = recorder.all().length;
-		const forgedTask = { task_id: 'forged-task-1', task_status: 'succeed', created_at: Date.now(), updated_at: Date.now(), task_result: { videos: [{ id: 'v', url: 'https://evil.example/v.mp4', duration: '5' }] } };
+		const forgedTask = { task_id: `forged-task-${Date.now()}`, task_status: 'succeed', created_at: Date.now(), updated_at: Date.now(), task_result: { videos: [{ id: 'v', url: 'https://evil.example/v.mp4', duration: '5' }] } };
 		const post = async (url: string, body: unknown) => {
 			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 			const text = await res.text();

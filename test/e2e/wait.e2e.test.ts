@@ -3,8 +3,8 @@
  *
  * Scenario 6, create and wait: Webhook → Kling AI (Text to Video, Wait for Completion) → a recorder on Succeeded and
  * one on Failed. Callback mode: the simulator calls the execution's resume URL with `processing` (the execution keeps
- * waiting) and then `succeed` / `failed` (it resumes on that output). Poll mode: the node polls Get Task. Callback,
- * then poll with every callback dropped: the in-process watcher polls and resumes the execution. Timeout: the task
+ * waiting) and then `succeed` / `failed` (it resumes on that output). Poll mode: no callback URL is sent and the node
+ * polls Get Task. Callback, then poll with every callback dropped: the in-process watcher polls and resumes the execution. Timeout: the task
  * never finishes; n8n ends the wait by itself (running no node code) and the staged item goes out on Failed with
  * `waitTimedOut: true` and the task id.
  *
@@ -288,23 +288,18 @@ describe('real n8n: create and wait (scenario 6) and result downloads into binar
 		expect((await finishedRow(taskId)).status).toBe('success');
 	});
 
-	test('poll: with every callback dropped the node polls Get Task and goes out on Succeeded', async () => {
-		sim.setOptions({ callbacks: { drop: 1 } });
-		try {
-			const { taskId, callbackUrl } = await start('poll', 'wait-poll: a lighthouse at dusk');
-			const { output, item } = await outcome('poll', taskId, 60_000);
-			expect(output).toBe('ok');
-			expect(item).toMatchObject({ taskId, status: 'succeeded', finished: true });
-			// Poll mode: no callback was asked for (or, if one was, it was dropped); the result came from Get Task.
-			expect(sim.callbacks.filter((c) => c.taskId === taskId && c.delivered)).toHaveLength(0);
-			if (callbackUrl) expect(sim.callbacks.some((c) => c.taskId === taskId && c.dropped)).toBe(true);
-			const gets = sim.requests.filter((r) => r.method === 'GET' && r.path === `/v1/videos/text2video/${taskId}`);
-			expect(gets.length).toBeGreaterThanOrEqual(1);
-			expect((await finishedRow(taskId)).status).toBe('success');
-			harness.progress(`poll wait: ${gets.length} Get Task call(s), callback_url ${callbackUrl ? 'sent' : 'not sent'}`);
-		} finally {
-			sim.setOptions({ callbacks: { drop: 0 } });
-		}
+	test('poll: no callback is asked for; the node polls Get Task and goes out on Succeeded', async () => {
+		const { taskId, callbackUrl } = await start('poll', 'wait-poll: a lighthouse at dusk');
+		// Poll mode sends Kling no callback_url, so there is no callback to drop: the result can only come from Get Task.
+		expect(callbackUrl).toBeUndefined();
+		const { output, item } = await outcome('poll', taskId, 60_000);
+		expect(output).toBe('ok');
+		expect(item).toMatchObject({ taskId, status: 'succeeded', finished: true });
+		expect(sim.callbacks.filter((c) => c.taskId === taskId)).toHaveLength(0);
+		const gets = sim.requests.filter((r) => r.method === 'GET' && r.path === `/v1/videos/text2video/${taskId}`);
+		expect(gets.length).toBeGreaterThanOrEqual(1);
+		expect((await finishedRow(taskId)).status).toBe('success');
+		harness.progress(`poll wait: ${gets.length} Get Task call(s)`);
 	});
 
 	test('callback, then poll: every callback dropped → the watcher polls and resumes the execution on Succeeded', async () => {
@@ -315,11 +310,13 @@ describe('real n8n: create and wait (scenario 6) and result downloads into binar
 			const { output, item } = await outcome('cbpoll', taskId, 60_000);
 			expect(output).toBe('ok');
 			expect(item).toMatchObject({ taskId, status: 'succeeded', finished: true });
-			// Kling's callbacks never arrived (all dropped) ...
+			// The resumed item is Kling's full task (the watcher's own POST carries only id and status).
+			expect(item.videos[0].url.startsWith(`${sim.url}/media/`)).toBe(true);
+			// Kling's callbacks were sent to the resume URL and all dropped, the terminal one included ...
 			const mine = sim.callbacks.filter((c) => c.taskId === taskId);
-			expect(mine.length).toBeGreaterThan(0);
-			expect(mine.every((c) => c.dropped && !c.delivered)).toBe(true);
-			// ... the node asked Kling itself.
+			expect(mine.map((c) => c.status)).toEqual(expect.arrayContaining(['processing', 'succeed']));
+			expect(mine.every((c) => c.dropped && !c.delivered && c.statusCode === null)).toBe(true);
+			// ... so the node asked Kling itself, and its watcher resumed the execution.
 			expect(sim.requests.some((r) => r.method === 'GET' && r.path === `/v1/videos/text2video/${taskId}`)).toBe(true);
 			expect((await finishedRow(taskId)).status).toBe('success');
 		} finally {

@@ -1,13 +1,28 @@
 /**
- * Real n8n-core contexts for tests: ExecuteContext / PollContext / WebhookContext from n8n-core
- * with a credentials helper that calls OUR credential's authenticate() and n8n's real outbound
- * HTTP stack. Nothing in the request path is mocked: the simulator (or a local server) answers.
+ * n8n-core contexts for tests: ExecuteContext / TriggerContext / WebhookContext are n8n-core's own classes,
+ * and every HTTP call goes through n8n-core's real request helpers (httpRequestWithAuthentication, proxy
+ * and axios stack) to a real loopback server (the simulator or a scripted server). The request is signed
+ * by OUR credential's authenticate().
+ *
+ * What is NOT n8n's own code (n8n keeps it in packages/cli, which is not a dependency of this package):
+ * - the credentials helper (`TestCredentialsHelper`): it implements n8n-workflow's ICredentialsHelper
+ *   contract, returns the test's decrypted credential as is (no encryption, no defaults/overwrites, no
+ *   expression resolution) and calls the credential type's authenticate() the way n8n's CredentialsHelper
+ *   does for a function-style authenticate;
+ * - the webhook request and response (`webhookContext`): plain objects with the express fields the nodes
+ *   read (body, rawBody, headers, query; status().json()/send()/end()), not express's req/res. The trigger
+ *   integration tests fill them from a real HTTP request received by a loopback server.
  */
 import { Container } from '@n8n/di';
 import { BinaryDataService, ExecuteContext, PollContext, TriggerContext, WebhookContext } from 'n8n-core';
 import {
+	ICredentialsHelper,
 	Workflow,
 	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type IHttpRequestOptions,
+	type INodeProperties,
+	type IRequestOptionsSimplified,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
@@ -57,6 +72,53 @@ class NodeTypes implements INodeTypes {
 	}
 }
 
+/** See the file comment: n8n's ICredentialsHelper contract over one in-memory decrypted credential. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	private readonly credential = new KlingAiApi();
+
+	constructor(private readonly decrypted: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions | IRequestOptionsSimplified): Promise<IHttpRequestOptions> {
+		if (typeName !== this.credential.name) throw new Error(`No credential type ${typeName} in the tests`);
+		return await this.credential.authenticate(credentials, { ...(requestOptions as IHttpRequestOptions) });
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('Encrypted credentials are not used by these tests (getDecrypted serves the decrypted ones)');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		// A copy per call, like n8n's decrypt: a node cannot change the stored credential.
+		return { ...this.decrypted };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return this.credential.properties;
+	}
+}
+
 export interface ContextSetup {
 	nodeType: INodeType;
 	typeName?: string;
@@ -95,19 +157,8 @@ export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: 
 		staticData: setup.staticData ?? {},
 		settings: {},
 	});
-	const credential = new KlingAiApi();
 	const additionalData = {
-		credentialsHelper: {
-			getParentTypes: () => [],
-			preAuthentication: async () => undefined,
-			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, options: IDataObject) =>
-				await credential.authenticate(creds, { ...(options as object) } as never),
-			getDecrypted: async () => ({ ...setup.credentials }),
-			getCredentialsProperties: () => credential.properties,
-			isCredentialUsableByNode: () => true,
-			updateCredentials: async () => undefined,
-			updateCredentialsOauthTokenData: async () => undefined,
-		},
+		credentialsHelper: new TestCredentialsHelper(setup.credentials),
 		executionId: setup.executionId ?? 'exec-1',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
 		webhookWaitingBaseUrl: setup.webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
@@ -203,7 +254,11 @@ export interface CapturedResponse {
 	ended: boolean;
 }
 
-/** A WebhookContext over a fake express request/response (what n8n's webhook server hands the node). */
+/**
+ * A real n8n-core WebhookContext over a plain request/response pair standing in for express's (see the file
+ * comment): the request carries what n8n's webhook server hands the node, the response records the answer.
+ * `runExecutionData`: the waiting execution's data, as n8n loads it for a call to its resume URL.
+ */
 export function webhookContext(setup: ContextSetup, request: FakeRequest, mode: WorkflowExecuteMode = 'webhook', runExecutionData: IRunExecutionData | null = null) {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const captured: CapturedResponse = { statusCode: 200, body: undefined, ended: false };

@@ -63,6 +63,17 @@ describe('envelope and errors', () => {
 		await expect(klingApiRequest(ctx, { method: 'GET', path: '/x' }, policy())).rejects.toThrow(/Kling error 1102: Resource pack depleted/);
 	});
 
+	test('code 0 on HTTP >= 400 is an error, not a success (the status wins over the envelope)', async () => {
+		for (const status of [400, 404, 500]) {
+			const ctx = await serve(() => ({ status, body: { code: 0, message: 'SUCCEED', request_id: 'r', data: task } }));
+			const err = await klingApiRequest(ctx, { method: 'GET', path: '/v1/videos/text2video/t1' }, policy({ maxAttempts: 1 })).catch((e) => e);
+			expect(err).toBeInstanceOf(NodeApiError);
+			expect(err.httpCode).toBe(String(status));
+			await server.stop();
+		}
+		server = undefined as unknown as ScriptedServer;
+	});
+
 	test('no secret, API key or token in the error, whatever the failure', async () => {
 		for (const creds of [{}, { authType: 'apiKey', apiKey: API_KEY }]) {
 			const ctx = await serve((_r, n) => (n === 1 ? klingError(401, 1002, 'Authorization is invalid') : { reset: true }), creds);

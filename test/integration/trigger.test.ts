@@ -14,7 +14,7 @@ import {
 	type IWebhookData,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
+import { CREDENTIAL_CACHE_MS, KlingAiTrigger } from '../../nodes/KlingAi/KlingAiTrigger.node';
 import { buildCallbackUrl, urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { createTask, generateExternalTaskId } from '../../nodes/KlingAi/shared/api';
 import { PERSIST_AFTER_MS, STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
@@ -294,7 +294,10 @@ describe('Kling AI Trigger: callbacks from the simulator', () => {
 		const a = await h.deliver(fakeRequest(other, { kling_type: 'textToVideo', kling_token: token }));
 		const b = await h.deliver(fakeRequest(wrongPrefix, { kling_type: 'lipSync', kling_token: token }));
 		const c = await h.deliver(fakeRequest(ok, { kling_type: 'lipSync', kling_token: token }));
-		expect([a.body.ignored, b.body.ignored, c.body.ignored]).toEqual(['filtered', 'filtered', undefined]);
+		// The prefix further into the id is not a match.
+		const inside = sim.insertTask('lipSync', { external_task_id: 'x-wf42-c' });
+		const d = await h.deliver(fakeRequest(inside, { kling_type: 'lipSync', kling_token: token }));
+		expect([a.body.ignored, b.body.ignored, c.body.ignored, d.body.ignored]).toEqual(['filtered', 'filtered', undefined, 'filtered']);
 		expect(h.emissions.map((e) => e.json.externalTaskId)).toEqual(['wf42-b']);
 	});
 });
@@ -385,6 +388,20 @@ describe('Kling AI Trigger: Confirm With Kling API', () => {
 		expect(h.byOutput(0)).toEqual([expect.objectContaining({ taskId: task.task_id, taskType: 'imageExpand', resultKind: 'images' })]);
 	});
 
+	test('with Task Types set, an untyped callback is filtered on the confirmed type, not dropped before confirmation', async () => {
+		const h = await harness({ confirmWithApi: true, requireUrlToken: false, filters: { taskTypes: ['imageExpand'] } });
+		const wanted = sim.insertTask('imageExpand');
+		const other = sim.insertTask('textToVideo');
+		// No kling_type in the URL (a callback URL set by hand): the type is known only after the API lookup.
+		const a = await h.deliver(fakeRequest(wanted));
+		const b = await h.deliver(fakeRequest(other));
+		expect([a.status, a.body.ignored]).toEqual([200, undefined]);
+		expect(h.byOutput(0)).toEqual([expect.objectContaining({ taskId: wanted.task_id, taskType: 'imageExpand' })]);
+		// A task of another type is still not emitted (the lookup is restricted to the filtered types).
+		expect(b.result.workflowData).toBeUndefined();
+		expect(h.emissions).toHaveLength(1);
+	});
+
 	test('a task Kling does not know → 404 unknown_task, no execution', async () => {
 		const h = await harness({ confirmWithApi: true });
 		const token = urlTokenFromCredentials(h.credentials) as string;
@@ -454,6 +471,36 @@ describe('Kling AI Trigger: Download Results', () => {
 		expect(sim.requests.slice(before).filter((r) => r.path.includes('/media/'))).toEqual([]);
 		expect(h.emissions[0].binary).toBeUndefined();
 		expect(h.emissions[0].json.downloadError).toMatch(/not authenticated/);
+	});
+});
+
+describe('Kling AI Trigger: a failed emission is undone', () => {
+	test('when answering fails after the claim, the claim is released (memory and static data): a repeated delivery emits the task', async () => {
+		const h = await harness();
+		const token = urlTokenFromCredentials(h.credentials) as string;
+		const [first, second] = [sim.insertTask('textToVideo'), sim.insertTask('textToVideo')];
+		const fail = async (task: IDataObject) => {
+			const { ctx } = webhookContext(
+				{ nodeType: trigger, parameters: h.parameters, credentials: h.credentials, workflowId: h.workflowId, staticData: h.staticData },
+				fakeRequest(task, { kling_type: 'textToVideo', kling_token: token }),
+			);
+			// express throws like this when the connection is gone or an answer was already sent.
+			ctx.getResponseObject().json = () => {
+				throw new Error('Cannot set headers after they are sent to the client');
+			};
+			await expect(trigger.webhook.call(ctx)).rejects.toThrow(`Could not process the callback of task ${String(task.task_id)}: Cannot set headers`);
+		};
+		await fail(first);
+		await fail(second);
+		expect(ledgerFor(h.workflowId).get(String(first.task_id))).toBeUndefined();
+		// Same process: Kling's repeated delivery emits the task.
+		const again = await h.deliver(fakeRequest(first, { kling_type: 'textToVideo', kling_token: token }));
+		expect([again.status, again.body.ignored]).toEqual([200, undefined]);
+		// After a restart only static data is left: it holds no claim of the failed emission either.
+		resetLedgers();
+		const afterRestart = await h.deliver(fakeRequest(second, { kling_type: 'textToVideo', kling_token: token }));
+		expect([afterRestart.status, afterRestart.body.ignored]).toEqual([200, undefined]);
+		expect(h.emissions.map((e) => e.json.taskId)).toEqual([first.task_id, second.task_id]);
 	});
 });
 
@@ -537,5 +584,32 @@ describe('credential cache (fast path for bursts of callbacks)', () => {
 			await trigger.webhook.call(ctx);
 		}
 		expect(calls.n).toBe(1);
+	});
+
+	it('an edited credential applies once the cache time has passed (new token accepted, old one refused)', async () => {
+		const h = await harness();
+		const task = sim.insertTask('textToVideo', { task_status: 'processing' });
+		const oldToken = urlTokenFromCredentials(h.credentials) as string;
+		const realNow = Date.now.bind(Date);
+		let offset = 0;
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		try {
+			expect((await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: oldToken }))).status).toBe(200);
+			// The user edits the credential: a new secret key, so the action node appends another token.
+			h.credentials.secretKey = 'sk_rotated_secret';
+			const newToken = urlTokenFromCredentials(h.credentials) as string;
+			expect(newToken).not.toBe(oldToken);
+			// Within the cache time the credential read before still applies.
+			offset = CREDENTIAL_CACHE_MS - 1_000;
+			expect((await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: newToken }))).body.error).toBe('bad_token');
+			// After it, the edited one does.
+			offset = CREDENTIAL_CACHE_MS + 1_000;
+			const fresh = await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: newToken }));
+			expect([fresh.status, fresh.body.ignored]).toEqual([200, 'progress']);
+			const stale = await h.deliver(fakeRequest(task, { kling_type: 'textToVideo', kling_token: oldToken }));
+			expect([stale.status, stale.body.error]).toEqual([401, 'bad_token']);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 });

@@ -124,6 +124,16 @@ async function executeWith(setup: ContextSetup, items: Array<{ json: IDataObject
 	return { ctx, output };
 }
 
+/** A resumed item is the whole task as Kling's API reports it (results, times, raw task), not the watcher's 3-field body. */
+function expectFullTask(json: IDataObject): void {
+	const task = sim.tasks().find((t) => t.task_id === json.taskId)!;
+	const videos = (task.task_result as { videos: IDataObject[] }).videos;
+	expect(videos.length).toBeGreaterThan(0);
+	expect(json.videos).toEqual(videos.map((v) => expect.objectContaining({ id: v.id, url: v.url })));
+	expect(json.createdAtMs).toBe(task.created_at);
+	expect(json.raw).toEqual(expect.objectContaining({ task_id: task.task_id, task_result: task.task_result }));
+}
+
 const taskOf = (executionId: string) => sim.tasks().find((t) => String(t.callback_url ?? '').includes(executionId));
 
 describe('outputs', () => {
@@ -307,6 +317,8 @@ describe('time limit', () => {
 		expect(calls).toHaveLength(1);
 		expect(calls[0].headers[WATCHER_HEADER]).toBe('1');
 		expect(calls[0].result!.workflowData![0][0].json).toMatchObject({ status: 'succeeded' });
+		// The watcher's POST carries only the id and status: the item is Kling's full task, read from the API.
+		expectFullTask(calls[0].result!.workflowData![0][0].json);
 		expect(sim.callbacks.every((c) => c.dropped)).toBe(true);
 	});
 
@@ -321,6 +333,8 @@ describe('time limit', () => {
 		const call = fake.callsFor(setup.executionId!).find((c) => c.result?.workflowData)!;
 		expect(call.headers[WATCHER_HEADER]).toBe('1');
 		expect(call.result!.workflowData![0][0].json).toMatchObject({ taskId, status: 'succeeded' });
+		expect(Object.keys(call.body).sort()).toEqual(['task_id', 'task_status', 'watcher']);
+		expectFullTask(call.result!.workflowData![0][0].json);
 	});
 });
 

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { IHttpRequestOptions } from 'n8n-workflow';
-import { KlingAiApi, signKlingJwt } from '../../credentials/KlingAiApi.credentials';
+import { KlingAiApi } from '../../credentials/KlingAiApi.credentials';
 import { resolveBaseUrl, validateCustomBaseUrl } from '../../nodes/KlingAi/shared/baseUrl';
 
 const cred = new KlingAiApi();
@@ -9,6 +9,8 @@ const base = { authType: 'accessKey', accessKey: 'ak_live_123', secretKey: 'sk_l
 async function auth(extra: Record<string, unknown> = {}, opts: Partial<IHttpRequestOptions> = {}) {
 	return await cred.authenticate({ ...base, ...extra }, { url: '/v1/videos/text2video', method: 'POST', ...opts } as IHttpRequestOptions);
 }
+
+const bearer = (out: IHttpRequestOptions) => String(out.headers?.Authorization).replace(/^Bearer /, '');
 
 describe('JWT (verified independently with jose)', () => {
 	test('header, claims and signature are exactly as Kling documents', async () => {
@@ -24,15 +26,34 @@ describe('JWT (verified independently with jose)', () => {
 		expect(before - payload.nbf!).toBeLessThanOrEqual(6);
 	});
 
-	test('a wrong secret does not verify', async () => {
-		const token = signKlingJwt('ak', 'right', 1_800_000_000);
-		await expect(jwtVerify(token, new TextEncoder().encode('wrong'), { currentDate: new Date(1_800_000_000_000) })).rejects.toThrow(/signature/);
+	test('the token is signed with the credential\'s secret key: another secret does not verify it', async () => {
+		const token = bearer(await auth({ secretKey: 'sk_right' }));
+		await expect(jwtVerify(token, new TextEncoder().encode('sk_right'), { issuer: 'ak_live_123' })).resolves.toBeDefined();
+		await expect(jwtVerify(token, new TextEncoder().encode('sk_live_secret'))).rejects.toThrow(/signature/);
+		// Nor is it a token of another access key.
+		await expect(jwtVerify(token, new TextEncoder().encode('sk_right'), { issuer: 'ak_other' })).rejects.toThrow(/iss/);
 	});
 
-	test('a fresh token per request', async () => {
-		const t1 = signKlingJwt('ak', 'sk', 1_800_000_000);
-		const t2 = signKlingJwt('ak', 'sk', 1_800_000_001);
-		expect(t1).not.toEqual(t2);
+	test('a fresh token per request: authenticate() twice, each token valid from its own request time', async () => {
+		const realNow = Date.now.bind(Date);
+		const start = realNow();
+		let offset = 0;
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => start + offset);
+		try {
+			const first = bearer(await auth());
+			offset = 7_000;
+			const second = bearer(await auth());
+			expect(second).not.toBe(first);
+			const key = new TextEncoder().encode('sk_live_secret');
+			const at = (ms: number) => ({ algorithms: ['HS256'], issuer: 'ak_live_123', currentDate: new Date(ms) });
+			const p1 = (await jwtVerify(first, key, at(start))).payload;
+			const p2 = (await jwtVerify(second, key, at(start + offset))).payload;
+			expect(p2.exp! - p1.exp!).toBe(7);
+			expect(p2.nbf! - p1.nbf!).toBe(7);
+			expect(p2.exp).toBe(Math.floor((start + offset) / 1000) + 1800);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 
 	test('API key mode sends the static key', async () => {

@@ -16,7 +16,7 @@ import {
 import { urlTokenFromCredentials } from '../../nodes/KlingAi/shared/callback';
 import { TASK_TYPES } from '../../nodes/KlingAi/shared/endpoints';
 import { TaskLedger } from '../../nodes/KlingAi/shared/ledger';
-import { signStandardWebhook } from '../../nodes/KlingAi/shared/signature';
+import { deriveUrlToken, signStandardWebhook } from '../../nodes/KlingAi/shared/signature';
 import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
 
 // Official Kling test vector (reference/kling-api.md §5.4).
@@ -349,6 +349,10 @@ describe('filters and confirmation targets', () => {
 		expect(matchesFilters(item(null, 'wf42-001'), f)).toBe(true);
 		expect(matchesFilters(item(null, 'wf43-001'), f)).toBe(false);
 		expect(matchesFilters(item(null, null), f)).toBe(false);
+		// A prefix, not a substring: the same text later in the id does not match.
+		expect(matchesFilters(item(null, 'x-wf42-001'), f)).toBe(false);
+		expect(matchesFilters(item(null, 'wf42'), f)).toBe(false);
+		expect(matchesFilters(item(null, 'WF42-001'), f)).toBe(false);
 	});
 	test('confirmationTypes: known type, else filtered types, else all', () => {
 		expect(confirmationTypes({ taskType: 'lipSync' }, { taskTypes: [], externalTaskIdPrefix: '' })).toEqual(['lipSync']);
@@ -358,5 +362,69 @@ describe('filters and confirmation targets', () => {
 	test('ack bodies are small JSON', () => {
 		expect(ackBody({ taskId: 't', status: 'succeeded' })).toEqual({ received: true, taskId: 't', status: 'succeeded' });
 		expect(ackBody({ taskId: 't', status: 'processing' }, 'progress')).toEqual({ received: true, ignored: 'progress', taskId: 't', status: 'processing' });
+	});
+});
+
+describe('request edges (mutation testing survivors)', () => {
+	test('empty or null headers count as absent: an unsigned callback with blank signature headers is confirmed, not verified', () => {
+		for (const blank of ['', null, undefined, []]) {
+			const headers = { 'webhook-id': blank, 'webhook-timestamp': blank, 'webhook-signature': blank };
+			const r = authenticateCallback(request(LEGACY, { headers, query: { kling_token: SIGNED_TOKEN } }), SIGNED_CREDS, { requireUrlToken: true, confirmWithApi: true }, 0);
+			expect(r).toEqual({ ok: true, auth: { signed: false, tokenVerified: true } });
+		}
+	});
+
+	test('a null kling_token is a missing token; the rejection messages name the parameter', () => {
+		const missing = authenticateCallback(request(LEGACY, { query: { kling_token: null } }), BASE_CREDS, WITH_TOKEN, 0);
+		expect(!missing.ok && missing.rejection).toEqual({ statusCode: 401, reason: 'missing_token', message: 'Missing kling_token query parameter' });
+		const bad = authenticateCallback(request(LEGACY, { query: { kling_token: 'nope' } }), BASE_CREDS, WITH_TOKEN, 0);
+		expect(!bad.ok && bad.rejection).toEqual({ statusCode: 401, reason: 'bad_token', message: 'Invalid kling_token' });
+	});
+
+	test('a credential without any secret cannot check URL tokens: 401 no_token_material', () => {
+		const creds = { authType: 'accessKey', accessKey: 'ak', secretKey: '', apiKey: '', webhookSecret: '' };
+		expect(acceptedUrlTokens(creds)).toEqual([]);
+		const r = authenticateCallback(request(LEGACY, { query: { kling_token: 'anything' } }), creds, WITH_TOKEN, 0);
+		expect(!r.ok && r.rejection).toMatchObject({ statusCode: 401, reason: 'no_token_material', message: expect.stringMatching(/no secret/) });
+	});
+
+	test('empty secrets derive no token (a token of the empty string would be public)', () => {
+		const tokens = acceptedUrlTokens({ ...BASE_CREDS, webhookSecret: '', apiKey: '' });
+		expect(tokens).toEqual([TOKEN]);
+		expect(tokens).not.toContain(deriveUrlToken(''));
+	});
+
+	test('a webhook secret of only whitespace is no secret: unsigned callbacks pass without confirmation', () => {
+		const creds = { ...BASE_CREDS, webhookSecret: '   ' };
+		const r = authenticateCallback(request(LEGACY, { query: {} }), creds, NO_TOKEN, 0);
+		expect(r).toEqual({ ok: true, auth: { signed: false, tokenVerified: false } });
+	});
+
+	test('unsigned while a secret is set: the 401 message says how to accept unsigned callbacks', () => {
+		const r = authenticateCallback(request(LEGACY, { query: { kling_token: SIGNED_TOKEN } }), SIGNED_CREDS, WITH_TOKEN, 0);
+		expect(!r.ok && r.rejection).toMatchObject({ reason: 'missing_signature', message: expect.stringContaining('Confirm With Kling API') });
+	});
+
+	test('signedBytes: an empty raw body falls back to the parsed body; no body at all is the empty string', () => {
+		expect(signedBytes({ headers: {}, query: {}, rawBody: Buffer.alloc(0), body: { a: 1 } })).toBe('{"a":1}');
+		expect(signedBytes({ headers: {}, query: {}, rawBody: '', body: 'text' })).toBe('text');
+		expect(signedBytes({ headers: {}, query: {} })).toBe('');
+	});
+
+	test('checkSize counts bytes, not characters, and says both numbers', () => {
+		const body = 'é'.repeat(600); // 1,200 bytes in UTF-8
+		expect(checkSize({ headers: {}, query: {}, body }, 1_199)).toEqual({
+			statusCode: 413,
+			reason: 'payload_too_large',
+			message: 'Body of 1200 bytes exceeds the 1199-byte limit for Kling callbacks',
+		});
+		expect(checkSize({ headers: {}, query: {}, body }, 1_200)).toBeUndefined();
+	});
+
+	test('parseCallback: an empty raw body falls back to the parsed body; nothing at all is not JSON', () => {
+		const r = parseCallback({ headers: {}, query: {}, rawBody: Buffer.alloc(0), body: LEGACY });
+		expect(r.ok && r.item.taskId).toBe('task-1');
+		const none = parseCallback({ headers: {}, query: {} });
+		expect(!none.ok && none.rejection).toMatchObject({ statusCode: 400, reason: 'not_json' });
 	});
 });
