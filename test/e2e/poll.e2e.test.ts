@@ -254,7 +254,15 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		await pollAfter(cFinished);
 		await settle();
 
-		expectExactlyOnce([...batchA, ...batchB, ...batchC], 'scenario 8 deliveries (A before, B during, C after the restart)');
+		if (n8n.hasDeduplicationKey()) {
+			expectExactlyOnce([...batchA, ...batchB, ...batchC], 'scenario 8 deliveries (A before, B during, C after the restart)');
+		} else {
+			// n8n without the key (2.8): the ledger copy holds only claims older than 5 s, so tasks delivered just
+			// before the restart may run again after it (at least once); nothing is lost and later batches run once.
+			for (const t of batchA) expect(deliveriesOf(t.taskId).length).toBeGreaterThanOrEqual(1);
+			harness.progress(`scenario 8 (no de-duplication key): batch A deliveries ${batchA.map((t) => deliveriesOf(t.taskId).length).join(', ')}`);
+			expectExactlyOnce([...batchB, ...batchC], 'scenario 8 deliveries (B during, C after the restart)');
+		}
 		expectExactlyOnce(scenario5, 'scenario 5 tasks after the restart');
 		expect(n8n.executions(WF.both).every((e) => e.status === 'success')).toBe(true);
 		// One execution per task state, each under its key (the re-scan after the restart was refused by the key).

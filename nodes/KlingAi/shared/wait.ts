@@ -55,19 +55,25 @@ export const WATCHER_HEADER = 'x-kling-n8n-watcher';
  */
 export const WAITING_TASK_KEY = 'kling_waiting_task';
 
-/** Record the task this execution now waits for (a no-op where n8n keeps no custom data). */
-export function setWaitingTask(ctx: Pick<IExecuteFunctions, 'customData' | 'logger'>, taskId: string): void {
+/**
+ * Record the task this execution now waits for (a no-op where n8n keeps no custom data). n8n 2.40 offers
+ * `customData` on the context; older lines (2.8) only `$execution.customData` on the data proxy.
+ */
+export function setWaitingTask(ctx: Pick<IExecuteFunctions, 'customData' | 'logger' | 'getWorkflowDataProxy'>, taskId: string): void {
 	try {
-		ctx.customData.set(WAITING_TASK_KEY, taskId);
+		if (ctx.customData) ctx.customData.set(WAITING_TASK_KEY, taskId);
+		else (ctx.getWorkflowDataProxy(0).$execution as { customData?: { set(k: string, v: string): void } } | undefined)?.customData?.set(WAITING_TASK_KEY, taskId);
 	} catch (error) {
 		ctx.logger.debug(`Kling AI: could not record the waited task in the execution's custom data: ${(error as Error).message}`);
 	}
 }
 
 /** The task the waiting execution waits for, or undefined where it was not recorded. */
-export function waitingTaskOf(ctx: Pick<IWebhookFunctions, 'customData'>): string | undefined {
+export function waitingTaskOf(ctx: Pick<IWebhookFunctions, 'customData' | 'evaluateExpression'>): string | undefined {
 	try {
-		const value = ctx.customData.get(WAITING_TASK_KEY);
+		const value = ctx.customData
+			? ctx.customData.get(WAITING_TASK_KEY)
+			: ctx.evaluateExpression(`{{ $execution.customData ? $execution.customData.get("${WAITING_TASK_KEY}") : "" }}`);
 		return typeof value === 'string' && value ? value : undefined;
 	} catch {
 		return undefined;
