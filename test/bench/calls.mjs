@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO, fmt, mdTable, progress, sectionHeader, verdict } from './lib/common.mjs';
 
-/** Poll Times in n8n can be no shorter than a minute (n8n-core refuses sub-minute crons for polling nodes). */
+/** The Poll Trigger's default interval (Poll Every: 1 minute). */
 const POLL_INTERVAL_S = 60;
 const TEMPLATE_INTERVAL_S = 10;
 /**
@@ -133,10 +133,10 @@ export async function run({ quick, command }) {
 			runtime: undefined,
 			command,
 			extra: [
-				'Where: the real nodes in real n8n-core 2.40 contexts (ExecuteContext, WebhookContext, PollContext from test/helpers/n8n.ts) against the simulator over real HTTP; counts from the simulator request log',
+				'Where: the real nodes in real n8n-core 2.40 contexts (ExecuteContext, WebhookContext, TriggerContext from test/helpers/n8n.ts) against the simulator over real HTTP; counts from the simulator request log',
 				`Webhook path: ${nWebhook} tasks created by the Kling AI node with Callback "Kling AI Trigger"; the simulator sends progress and terminal callbacks, 20 % duplicated, 10 % reordered`,
 				`Poll fallback: N tasks created and left pending; ${pendingPolls} polls while pending, then all finish, one poll emits them, one more poll; static data carried between polls as n8n persists it`,
-				`Baseline ("usual template"): one GET per pending task every ${TEMPLATE_INTERVAL_S} s until done. Poll trigger interval: ${POLL_INTERVAL_S} s (n8n's minimum for Poll Times)`,
+				`Baseline ("usual template"): one GET per pending task every ${TEMPLATE_INTERVAL_S} s until done. Poll trigger interval: ${POLL_INTERVAL_S} s (its default Poll Every)`,
 			],
 		}),
 		'**Webhook path (API calls per task)**',

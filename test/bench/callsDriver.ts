@@ -6,7 +6,7 @@
  *  A. Webhook path: the Kling AI node creates N tasks with Callback "Kling AI Trigger"; a loopback server hands the
  *     simulator's callbacks (progress, 20 % duplicated, 10 % reordered) to the Kling AI Trigger's webhook() through a
  *     WebhookContext, once with "Confirm With Kling API" off and once on.
- *  B. Poll fallback: N pending tasks (N = 10, 100, 1,000) watched by the Kling AI Poll Trigger through a PollContext
+ *  B. Poll fallback: N pending tasks (N = 10, 100, 1,000) watched by the Kling AI Poll Trigger through a TriggerContext
  *     (static data carried between polls as n8n persists it): list calls per poll while they are pending, in the poll
  *     that emits them, and afterwards; with Task Types = Text to Video only and with the default (every type).
  *

@@ -2,8 +2,8 @@
  * Measurement 5 — fault-injection soak through a real n8n.
  *
  * Workflows (both published):
- *  - "targets": Kling AI Trigger (Require URL Token) AND Kling AI Poll Trigger (Poll Times: every minute, n8n's
- *    minimum) → NoOp each. This is the callback target of every create.
+ *  - "targets": Kling AI Trigger (Require URL Token) AND Kling AI Poll Trigger (Poll Every 15 s; a trigger() node,
+ *    so no one-minute minimum) → NoOp each. This is the callback target of every create.
  *  - "create": built-in Webhook (Respond: When Last Node Finishes, All Entries) → Split Out → Kling AI Text to Video
  *    with Callback "Kling AI Trigger" (the targets' production URL), On Error: Continue. The bench POSTs the prompts in
  *    batches; each prompt carries a unique "#<index>" so tasks created twice for one input show up.
@@ -393,7 +393,7 @@ export async function run({ quick, command, n8nEnv = {}, mode = 'regular' }) {
 		const finished = (t) => t.task_status === 'succeed' || t.task_status === 'failed';
 		let recovered;
 		let lastFinish;
-		progress('soak: waiting until every created task was emitted (poll trigger runs every minute)');
+		progress('soak: waiting until every created task was emitted (poll trigger runs every 15 s)');
 		while (Date.now() < deadline) {
 			collector.collect();
 			const tasks = (await sim.state()).tasks.filter(isOurs);

@@ -149,7 +149,7 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		const lastFinish = Math.max(...ids.map((id) => Math.max(...terminalCallbacks(id).map((c) => c.at))));
 		const dropped = ids.filter((id) => terminalCallbacks(id).every((c) => c.dropped));
 		const delivered = ids.filter((id) => terminalCallbacks(id).some((c) => c.delivered));
-		harness.progress(`scenario 5: terminal callbacks dropped for ${dropped.length}/20 tasks, delivered for ${delivered.length}; waiting for the next poll (every minute)`);
+		harness.progress(`scenario 5: terminal callbacks dropped for ${dropped.length}/20 tasks, delivered for ${delivered.length}; waiting for the next poll (every 15 s)`);
 		expect(dropped.length).toBeGreaterThanOrEqual(3); // seed 5 drops 50% of all callbacks, progress ones included
 		expect(delivered.length).toBeGreaterThanOrEqual(3);
 		expect(dropped.length + delivered.length).toBe(20);
@@ -250,7 +250,7 @@ describe('real n8n: Kling AI Trigger + Poll Trigger in one workflow', () => {
 		const cFinished = Math.max(...cIds.map((id) => Math.max(...terminalCallbacks(id).map((c) => c.at))));
 
 		// One full cron poll after everything finished: with the in-memory ledger gone, only the persisted one stops repeats.
-		harness.progress('scenario 8: waiting for a cron poll after the last task finished (every minute)');
+		harness.progress('scenario 8: waiting for a cron poll after the last task finished (every 15 s)');
 		await pollAfter(cFinished);
 		await settle();
 

@@ -14,7 +14,7 @@
  *   integration tests fill them from a real HTTP request received by a loopback server.
  */
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecuteContext, PollContext, TriggerContext, WebhookContext } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, TriggerContext, WebhookContext } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -201,12 +201,6 @@ export function executeContext(
 		[],
 		abortSignal,
 	);
-}
-
-export function pollContext(setup: ContextSetup, mode: WorkflowExecuteMode = 'trigger', activation: 'init' | 'update' | 'activate' | 'manual' = 'activate') {
-	const { workflow, node, additionalData } = buildWorkflow(setup);
-	const ctx = new PollContext(workflow, node, additionalData, mode, activation);
-	return { ctx, workflow };
 }
 
 /**
