@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { ACCOUNT_COSTS_PATH, ENDPOINTS, SYNC_PATHS, TASK_TYPES, queryPath, type KlingSyncCall, type KlingTaskType } from './endpoints';
-import { taskFromApi, type KlingTaskItem } from './task';
+import { syncResultItem, taskFromApi, type KlingTaskItem } from './task';
 import {
 	DEFAULT_RETRY_POLICY,
 	klingApiRequest,
@@ -147,4 +147,19 @@ export async function callSync(
 ): Promise<IDataObject> {
 	const res = await klingApiRequest<IDataObject>(ctx, { method: 'POST', path: SYNC_PATHS[call], body, itemIndex }, policy);
 	return res.data ?? {};
+}
+
+/**
+ * A synchronous call whose answer is a finished result (text to speech, image recognize): the item has the
+ * shape of a finished task (shared/task.ts syncResultItem). Not re-sent when it may have reached Kling.
+ */
+export async function callSyncForItem(
+	ctx: KlingRequestContext,
+	call: KlingSyncCall,
+	body: IDataObject,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+	itemIndex?: number,
+): Promise<KlingTaskItem> {
+	const res = await klingApiRequest<IDataObject>(ctx, { method: 'POST', path: SYNC_PATHS[call], body, itemIndex }, policy);
+	return syncResultItem(res.data ?? {}, res.requestId ?? `${call}-${Date.now()}`);
 }

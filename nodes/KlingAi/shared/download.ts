@@ -7,7 +7,7 @@ import { NodeOperationError, type IBinaryKeyData, type IExecuteFunctions, type I
 type PrepareBinaryData = IExecuteFunctions['helpers']['prepareBinaryData'];
 /** The response stream, typed through n8n's own signature (node:stream may not be imported here). */
 type BinaryStream = Parameters<PrepareBinaryData>[0] & { destroy?: () => void };
-import { RESULT_KINDS } from './endpoints';
+import { FILE_TYPES, type FileType } from './endpoints';
 import { CREDENTIAL_NAME } from './transport';
 import type { KlingTaskItem } from './task';
 
@@ -30,21 +30,68 @@ export interface DownloadOptions {
 
 interface Target {
 	url: string;
-	fileName: string;
+	/** File name without extension (named after the task). */
+	baseName: string;
+	extension: string;
 	mimeType: string;
+	/** The extension was not given by Kling's field name: the response's content type may correct it. */
+	guessed: boolean;
 }
 
+const EXTENSION_ALIASES: Record<string, FileType> = { jpeg: 'jpg' };
+
+/** The file type a URL's path names (".../output.jpeg?x" → jpg), if it is one results come in. */
+export function fileTypeOfUrl(url: string): FileType | undefined {
+	let path = url;
+	try {
+		path = new URL(url).pathname;
+	} catch {
+		// not absolute: look at the string itself
+	}
+	const ext = /\.([A-Za-z0-9]{2,4})$/.exec(path)?.[1].toLowerCase();
+	if (!ext) return undefined;
+	const type = EXTENSION_ALIASES[ext] ?? ext;
+	return type in FILE_TYPES ? (type as FileType) : undefined;
+}
+
+/** The file type of a response content type ("audio/mpeg; x" → mp3), if it is one results come in. */
+export function fileTypeOfContentType(contentType: string): FileType | undefined {
+	const mime = contentType.split(';')[0].trim().toLowerCase();
+	const aliases: Record<string, FileType> = { 'audio/mp3': 'mp3', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'image/jpg': 'jpg' };
+	if (aliases[mime]) return aliases[mime];
+	return (Object.keys(FILE_TYPES) as FileType[]).find((t) => FILE_TYPES[t] === mime);
+}
+
+/**
+ * A target whose type Kling states (`url_mp3`, a video) keeps it; otherwise the URL's extension decides,
+ * then `fallback` (refined by the response's content type when the URL says nothing).
+ */
+function target(url: string | null, baseName: string, stated: FileType | undefined, fallback: FileType): Target | undefined {
+	if (!url) return undefined;
+	const fromUrl = stated ? undefined : fileTypeOfUrl(url);
+	const type = stated ?? fromUrl ?? fallback;
+	return { url, baseName, extension: type, mimeType: FILE_TYPES[type], guessed: !stated && !fromUrl };
+}
+
+/** Every file of a task item, in binary-property order: videos, images (each angle of a set), series images, audios (MP3 then WAV). */
 function targetsOf(item: KlingTaskItem, watermarked: boolean): Target[] {
 	const pick = (u: string | null, w: string | null) => (watermarked && w ? w : u);
-	const video: { fileExtension: string; mimeType: string } = RESULT_KINDS.videos;
-	const image: { fileExtension: string; mimeType: string } = RESULT_KINDS.images;
-	const videos = item.videos
-		.map((v, i) => ({ url: pick(v.url, v.watermarkUrl), fileName: `${item.taskId}${i ? `_${i}` : ''}.${video.fileExtension}`, mimeType: video.mimeType }))
-		.filter((t): t is Target => !!t.url);
-	const images = item.images
-		.map((im, i) => ({ url: pick(im.url, im.watermarkUrl), fileName: `${item.taskId}_${im.index ?? i}.${image.fileExtension}`, mimeType: image.mimeType }))
-		.filter((t): t is Target => !!t.url);
-	return [...videos, ...images];
+	const id = item.taskId;
+	const list: Array<Target | undefined> = [];
+	item.videos.forEach((v, i) => list.push(target(pick(v.url, v.watermarkUrl), `${id}${i ? `_${i}` : ''}`, undefined, 'mp4')));
+	item.images.forEach((im, i) => {
+		const base = `${id}_${im.index ?? i}`;
+		if (im.angleUrls?.length) im.angleUrls.forEach((u, k) => list.push(target(u, `${base}_${k + 1}`, undefined, 'png')));
+		else list.push(target(pick(im.url, im.watermarkUrl), im.type ? `${base}_${im.type}` : base, undefined, 'png'));
+	});
+	item.seriesImages.forEach((im, i) => list.push(target(pick(im.url, im.watermarkUrl), `${id}_series_${im.index ?? i}`, undefined, 'png')));
+	item.audios.forEach((a, i) => {
+		const base = `${id}_audio${i ? `_${i}` : ''}`;
+		if (a.mp3Url || a.wavUrl) {
+			list.push(target(a.mp3Url, base, 'mp3', 'mp3'), target(a.wavUrl, base, 'wav', 'wav'));
+		} else list.push(target(a.url, base, undefined, 'mp3'));
+	});
+	return list.filter((t): t is Target => t !== undefined);
 }
 
 export function binaryPropertyName(base: string, index: number): string {
@@ -79,8 +126,10 @@ export async function downloadResults(ctx: DownloadContext, item: KlingTaskItem,
 			);
 		}
 		const contentType = String(res.headers?.['content-type'] ?? '').split(';')[0].trim();
+		const served = target.guessed ? fileTypeOfContentType(contentType) : undefined;
+		const extension = served ?? target.extension;
 		const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : target.mimeType;
-		binary[binaryPropertyName(options.binaryProperty, i)] = await ctx.helpers.prepareBinaryData(res.body, target.fileName, mimeType);
+		binary[binaryPropertyName(options.binaryProperty, i)] = await ctx.helpers.prepareBinaryData(res.body, `${target.baseName}.${extension}`, mimeType);
 	}
 	return binary;
 }

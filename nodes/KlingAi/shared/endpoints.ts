@@ -4,8 +4,29 @@
  * Adding an endpoint = one row here + one description file under resources/.
  */
 
-export type KlingResource = 'video' | 'image';
-export type ResultKind = 'videos' | 'images';
+export type KlingResource = 'video' | 'image' | 'audio';
+/**
+ * What a task type returns. 'videos+audios' = both lists at once (video to audio: the video with its new
+ * sound track, and the sound track alone). Omni image series and AI multi-shot angle sets are 'images'
+ * (`seriesImages`, `images[].angleUrls` in the item).
+ */
+export type ResultKind = 'videos' | 'images' | 'audios' | 'videos+audios';
+
+/** File types results download as, with their MIME types (the extension is taken from the URL when Kling's name has one). */
+export const FILE_TYPES = {
+	mp4: 'video/mp4',
+	mov: 'video/quicktime',
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	webp: 'image/webp',
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	m4a: 'audio/mp4',
+} as const;
+export type FileType = keyof typeof FILE_TYPES;
+
+/** Human name of each resource (option lists, messages). */
+export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', audio: 'Audio' };
 
 export interface KlingEndpoint {
 	/** Stable id used in node parameters, URLs and items. */
@@ -17,9 +38,9 @@ export interface KlingEndpoint {
 	readonly path: string;
 	readonly resultKind: ResultKind;
 	/** Default file extension of downloaded results. */
-	readonly fileExtension: 'mp4' | 'png';
+	readonly fileExtension: FileType;
 	/** MIME type of downloaded results. */
-	readonly mimeType: 'video/mp4' | 'image/png';
+	readonly mimeType: (typeof FILE_TYPES)[FileType];
 	/**
 	 * Whether the endpoint's documented field table has `external_task_id`. Kling does not document
 	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
@@ -42,6 +63,11 @@ export const TASK_TYPES = [
 	'avatar',
 	'advancedLipSync',
 	'multiElements',
+	'textToAudio',
+	'videoToAudio',
+	'omniImage',
+	'multiImageToImage',
+	'aiMultiShot',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -50,6 +76,8 @@ export type KlingTaskType = (typeof TASK_TYPES)[number];
 export const RESULT_KINDS: Readonly<Record<ResultKind, { fileExtension: KlingEndpoint['fileExtension']; mimeType: KlingEndpoint['mimeType'] }>> = {
 	videos: { fileExtension: 'mp4', mimeType: 'video/mp4' },
 	images: { fileExtension: 'png', mimeType: 'image/png' },
+	audios: { fileExtension: 'mp3', mimeType: 'audio/mpeg' },
+	'videos+audios': { fileExtension: 'mp4', mimeType: 'video/mp4' },
 };
 
 const row =
@@ -67,6 +95,7 @@ const row =
 
 const video = row('video', 'videos');
 const image = row('image', 'images');
+const audio = row('audio', 'audios');
 
 export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
@@ -84,6 +113,13 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	avatar: video('avatar', 'Avatar', '/v1/videos/avatar/image2video'),
 	advancedLipSync: video('advancedLipSync', 'Lip Sync', '/v1/videos/advanced-lip-sync'),
 	multiElements: video('multiElements', 'Multi-Element Edit', '/v1/videos/multi-elements'),
+	textToAudio: audio('textToAudio', 'Text to Audio', '/v1/audio/text-to-audio'),
+	videoToAudio: row('audio', 'videos+audios')('videoToAudio', 'Video to Audio', '/v1/audio/video-to-audio'),
+	omniImage: image('omniImage', 'Omni Image', '/v1/images/omni-image'),
+	multiImageToImage: image('multiImageToImage', 'Multi-Image to Image', '/v1/images/multi-image2image'),
+	// DOC-NEW documents the query of this path by task_id only (no external_task_id row), but the create
+	// takes external_task_id; whether GET {path}/{external id} finds the task is undocumented.
+	aiMultiShot: image('aiMultiShot', 'AI Multi-Shot', '/v1/general/ai-multi-shot'),
 };
 
 /**
@@ -97,6 +133,9 @@ export const SYNC_PATHS = {
 	deleteSelection: '/v1/videos/multi-elements/delete-selection',
 	clearSelection: '/v1/videos/multi-elements/clear-selection',
 	previewSelection: '/v1/videos/multi-elements/preview-selection',
+	// Text to speech answers audios[] in its create response, with no query, list or callback (kling-api-2026.md b.7).
+	textToSpeech: '/v1/audio/tts',
+	imageRecognize: '/v1/videos/image-recognize',
 } as const;
 
 export type KlingSyncCall = keyof typeof SYNC_PATHS;
@@ -119,5 +158,5 @@ export function queryPath(type: KlingTaskType, id: string): string {
 export function taskTypeOptions(resource?: KlingResource): Array<{ name: string; value: string }> {
 	return TASK_TYPES.map((t) => ENDPOINTS[t])
 		.filter((e) => !resource || e.resource === resource)
-		.map((e) => ({ name: `${e.resource === 'video' ? 'Video' : 'Image'}: ${e.label}`, value: e.type }));
+		.map((e) => ({ name: `${RESOURCE_LABELS[e.resource]}: ${e.label}`, value: e.type }));
 }

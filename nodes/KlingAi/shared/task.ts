@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { IDataObject } from 'n8n-workflow';
-import { ENDPOINTS, isTaskType, type KlingTaskType } from './endpoints';
+import { ENDPOINTS, isTaskType, type KlingTaskType, type ResultKind } from './endpoints';
 
 const numeric = z.union([z.number(), z.string()]).nullish();
 const str = z.union([z.string(), z.number()]).nullish();
@@ -15,6 +15,8 @@ const videoSchema = z
 const imageSchema = z
 	.object({ index: numeric, url: z.string().nullish(), watermark_url: z.string().nullish() })
 	.passthrough();
+/** Audio in both legacy spellings: TTS `{id,url,duration}`, text/video to audio `{id,url_mp3,url_wav,duration_mp3,duration_wav}`. */
+const audioSchema = z.object({ id: str }).passthrough();
 
 /** Legacy-standard task object (query responses and callback bodies). */
 export const legacyTaskSchema = z
@@ -30,7 +32,13 @@ export const legacyTaskSchema = z
 			.passthrough()
 			.nullish(),
 		task_result: z
-			.object({ videos: z.array(videoSchema).nullish(), images: z.array(imageSchema).nullish() })
+			.object({
+				videos: z.array(videoSchema).nullish(),
+				images: z.array(imageSchema).nullish(),
+				audios: z.array(audioSchema).nullish(),
+				series_images: z.array(imageSchema).nullish(),
+				result_type: z.string().nullish(),
+			})
 			.passthrough()
 			.nullish(),
 		final_unit_deduction: numeric,
@@ -99,8 +107,32 @@ export interface KlingVideo {
 
 export interface KlingImage {
 	index: number;
+	/** AI multi-shot angle sets have no `url`: this is their first angle (`url_1`). */
 	url: string | null;
 	watermarkUrl: string | null;
+	/** AI multi-shot only: the three angle images of the set (`url_1`, `url_2`, `url_3`). */
+	angleUrls?: string[];
+	/** Image recognize only: the segment (`object_seg`, `head_seg`, `face_seg`, `cloth_seg`). */
+	type?: string;
+	/** Image recognize only: whether the image contains that segment (`is_contain`). */
+	isContain?: boolean;
+	/** New-standard grouped images only (`group_id`). */
+	groupId?: string;
+}
+
+/**
+ * One audio result, whichever naming Kling used: legacy TTS `{id,url,duration}`, legacy
+ * `{id,url_mp3,url_wav,duration_mp3,duration_wav}`, new-standard `{id,mp3_url,wav_url,mp3_duration,wav_duration}`.
+ */
+export interface KlingAudio {
+	id: string | null;
+	/** The MP3 when there is one, else the only URL Kling gave. */
+	url: string | null;
+	mp3Url: string | null;
+	wavUrl: string | null;
+	/** Duration of `url` (the MP3 when there is one), seconds. */
+	durationSeconds: number | null;
+	wavDurationSeconds: number | null;
 }
 
 /** The one item shape all nodes emit. */
@@ -113,13 +145,19 @@ export interface KlingTaskItem extends IDataObject {
 	statusMessage: string;
 	finished: boolean;
 	taskType: KlingTaskType | null;
-	resultKind: 'videos' | 'images' | null;
+	resultKind: ResultKind | null;
 	createdAt: string | null;
 	createdAtMs: number | null;
 	updatedAt: string | null;
 	updatedAtMs: number | null;
 	videos: KlingVideo[];
 	images: KlingImage[];
+	/** Audio results (text to speech, text to audio, video to audio); [] for other kinds. */
+	audios: KlingAudio[];
+	/** Omni image `series_images` (result type "series"); [] otherwise. */
+	seriesImages: KlingImage[];
+	/** Omni image `result_type` ("single" | "series"); null for other kinds. */
+	resultType: string | null;
 	parentVideo: KlingVideo | null;
 	unitsDeducted: number | null;
 	/** When Kling deletes the results (30 days after creation), ISO. */
@@ -161,6 +199,38 @@ function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
 	const sessionId = s((v as { session_id?: unknown }).session_id);
 	if (sessionId) video.sessionId = sessionId;
 	return video;
+}
+
+function mapImage(im: IDataObject, i: number): KlingImage {
+	const image: KlingImage = { index: toNumber(im.index) ?? i, url: s(im.url), watermarkUrl: s(im.watermark_url) };
+	// AI multi-shot: three angles per set and no `url` key (DOC-NEW subject-completion).
+	const angles = [im.url_1, im.url_2, im.url_3].map(s).filter((u): u is string => u !== null);
+	if (angles.length) {
+		image.angleUrls = angles;
+		if (image.url === null) image.url = angles[0];
+	}
+	// Image recognize segments (DOC-26 L6420).
+	if (im.type !== undefined && im.type !== null) image.type = String(im.type);
+	if (typeof im.is_contain === 'boolean') image.isContain = im.is_contain;
+	else if (im.is_contain === 'true' || im.is_contain === 'false') image.isContain = im.is_contain === 'true';
+	const groupId = s(im.group_id);
+	if (groupId) image.groupId = groupId;
+	return image;
+}
+
+function mapAudio(a: IDataObject): KlingAudio {
+	const mp3 = s(a.url_mp3 ?? a.mp3_url);
+	const wav = s(a.url_wav ?? a.wav_url);
+	const plain = s(a.url);
+	const url = mp3 ?? plain ?? wav;
+	return {
+		id: s(a.id),
+		url,
+		mp3Url: mp3,
+		wavUrl: wav,
+		durationSeconds: toNumber(a.duration_mp3 ?? a.mp3_duration ?? a.duration ?? (url !== null && url === wav ? (a.duration_wav ?? a.wav_duration) : null)),
+		wavDurationSeconds: toNumber(a.duration_wav ?? a.wav_duration),
+	};
 }
 
 const NOT_JSON = Symbol('not-json');
@@ -221,11 +291,10 @@ export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null
 		createdAtMs,
 		updatedAtMs,
 		videos: (t.task_result?.videos ?? []).map(mapVideo),
-		images: (t.task_result?.images ?? []).map((im, i) => ({
-			index: toNumber(im.index) ?? i,
-			url: s(im.url),
-			watermarkUrl: s(im.watermark_url),
-		})),
+		images: (t.task_result?.images ?? []).map((im, i) => mapImage(im as IDataObject, i)),
+		audios: (t.task_result?.audios ?? []).map((a) => mapAudio(a as IDataObject)),
+		seriesImages: (t.task_result?.series_images ?? []).map((im, i) => mapImage(im as IDataObject, i)),
+		resultType: s(t.task_result?.result_type),
 		parentVideo: pv ? mapVideo(pv) : null,
 		unitsDeducted: toNumber(t.final_unit_deduction),
 		raw: obj,
@@ -240,12 +309,15 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 	if (!status) throw new KlingPayloadError(`Unknown status "${t.status}"`, 'unknown_status');
 	const videos: KlingVideo[] = [];
 	const images: KlingImage[] = [];
+	const audios: KlingAudio[] = [];
 	for (const out of t.outputs ?? []) {
 		const o = out as IDataObject;
 		if (o.type === 'video') {
 			videos.push({ id: s(o.id), url: s(o.url), watermarkUrl: s(o.watermark_url), durationSeconds: toNumber(o.duration) });
 		} else if (o.type === 'image') {
-			images.push({ index: toNumber(o.index) ?? images.length, url: s(o.url), watermarkUrl: s(o.watermark_url) });
+			images.push(mapImage(o, images.length));
+		} else if (o.type === 'audio') {
+			audios.push(mapAudio(o));
 		}
 	}
 	const billed = (t.billing ?? []).reduce<number | null>((sum, b) => {
@@ -263,6 +335,9 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		updatedAtMs: toMs(t.update_time),
 		videos,
 		images,
+		audios,
+		seriesImages: [],
+		resultType: null,
 		parentVideo: null,
 		unitsDeducted: billed,
 		raw: obj,
@@ -280,19 +355,23 @@ interface ItemParts {
 	updatedAtMs: number | null;
 	videos: KlingVideo[];
 	images: KlingImage[];
+	audios: KlingAudio[];
+	seriesImages: KlingImage[];
+	resultType: string | null;
 	parentVideo: KlingVideo | null;
 	unitsDeducted: number | null;
 	raw: IDataObject;
 }
 
+/** The result kind a task without a known type shows: what its result lists hold. */
+function resultKindOf(p: Pick<ItemParts, 'videos' | 'images' | 'audios' | 'seriesImages'>): ResultKind | null {
+	if (p.videos.length) return p.audios.length ? 'videos+audios' : 'videos';
+	if (p.images.length || p.seriesImages.length) return 'images';
+	return p.audios.length ? 'audios' : null;
+}
+
 function buildItem(p: ItemParts): KlingTaskItem {
-	const resultKind = p.taskType
-		? ENDPOINTS[p.taskType].resultKind
-		: p.videos.length
-			? 'videos'
-			: p.images.length
-				? 'images'
-				: null;
+	const resultKind = p.taskType ? ENDPOINTS[p.taskType].resultKind : resultKindOf(p);
 	return {
 		taskId: p.taskId,
 		externalTaskId: p.externalTaskId,
@@ -308,6 +387,9 @@ function buildItem(p: ItemParts): KlingTaskItem {
 		updatedAtMs: p.updatedAtMs,
 		videos: p.videos,
 		images: p.images,
+		audios: p.audios,
+		seriesImages: p.seriesImages,
+		resultType: p.resultType,
 		parentVideo: p.parentVideo,
 		unitsDeducted: p.unitsDeducted,
 		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
@@ -318,6 +400,19 @@ function buildItem(p: ItemParts): KlingTaskItem {
 /** Parse a task from a Kling API response `data` (query, create or list entry). */
 export function taskFromApi(data: unknown, taskType: KlingTaskType | null): KlingTaskItem {
 	return parseTaskPayload(data, taskType);
+}
+
+/**
+ * The item of a synchronous call that answers its result at once (text to speech, image recognize), in the
+ * shape of a finished task. Text to speech answers a task object (`task_id`, `task_status`, `task_result`);
+ * image recognize answers only `task_result` and deductions: its item takes the request id as task id and
+ * `succeed` as status (Kling answered code 0 with the result). `raw` is Kling's `data` unchanged.
+ */
+export function syncResultItem(data: IDataObject, fallbackId: string): KlingTaskItem {
+	const obj: IDataObject = { ...data };
+	if (obj.task_id === undefined || obj.task_id === null || obj.task_id === '') obj.task_id = fallbackId;
+	if (obj.task_status === undefined || obj.task_status === null || obj.task_status === '') obj.task_status = 'succeed';
+	return { ...normaliseLegacy(obj, null), raw: data };
 }
 
 export function withTaskType(item: KlingTaskItem, taskType: string | null | undefined): KlingTaskItem {
