@@ -2,7 +2,8 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { executeGetResourcePacks } from './account/getResourcePacks';
 import { asNodeError, buildCreateBody, sendCreate } from './create';
-import { findCreateOperation, findSyncOperation, type CreateOperation } from './index';
+import { TASK_RESOURCES, findCreateOperation, findSyncOperation, type CreateOperation } from './index';
+import type { KlingResource } from '../shared/endpoints';
 import { executeGetTask, executeListTasks } from './task/taskOperations';
 
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
@@ -46,12 +47,13 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 		return handled ?? [await createWithoutWaiting(ctx, create, items.length)];
 	}
 	const sync = findSyncOperation(resource, operation);
+	const taskResource = (TASK_RESOURCES as readonly string[]).includes(resource) ? (resource as KlingResource) : undefined;
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			if (sync) out.push({ json: await sync.execute(ctx, i), pairedItem: { item: i } });
-			else if ((resource === 'video' || resource === 'image') && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
-			else if ((resource === 'video' || resource === 'image') && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
+			else if (taskResource && operation === 'getTask') out.push(...(await executeGetTask(ctx, taskResource, i)));
+			else if (taskResource && operation === 'listTasks') out.push(...(await executeListTasks(ctx, taskResource, i)));
 			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));
 			else throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, { itemIndex: i });
 		} catch (error) {

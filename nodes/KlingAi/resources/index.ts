@@ -3,7 +3,14 @@
  * The node file only composes what is exported here.
  */
 import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions, type NodeHint } from 'n8n-workflow';
-import { ENDPOINTS, type KlingResource } from '../shared/endpoints';
+import { ENDPOINTS, RESOURCE_LABELS, type KlingResource } from '../shared/endpoints';
+import { textToAudio } from './audio/textToAudio';
+import { textToSpeech } from './audio/textToSpeech';
+import { videoToAudio } from './audio/videoToAudio';
+import { aiMultiShot } from './image/aiMultiShot';
+import { imageRecognize } from './image/imageRecognize';
+import { multiImageToImage } from './image/multiImageToImage';
+import { omniImage } from './image/omniImage';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
 import { expandImage } from './image/expandImage';
@@ -41,10 +48,18 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	generateImage,
 	expandImage,
 	virtualTryOn,
+	omniImage,
+	multiImageToImage,
+	aiMultiShot,
+	textToAudio,
+	videoToAudio,
 ];
 
 /** Synchronous calls offered as operations (no task). */
-export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection];
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection, textToSpeech, imageRecognize];
+
+/** Resources with tasks (Get Task / List Tasks); the order of the node's resource list. */
+export const TASK_RESOURCES: readonly KlingResource[] = ['video', 'image', 'audio'];
 
 export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
 	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
@@ -57,8 +72,8 @@ export function findCreateOperation(resource: string, operation: string): Create
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
 function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
-	const noun = resource === 'video' ? 'video' : 'image';
-	const article = resource === 'video' ? 'a' : 'an';
+	const noun = RESOURCE_LABELS[resource].toLowerCase();
+	const article = resource === 'image' || resource === 'audio' ? 'an' : 'a';
 	return [
 		{
 			name: 'Get Task',
@@ -100,8 +115,8 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 export function operationSubtitle(): string {
 	const labels: Record<string, string> = { 'account:getResourcePacks': 'Get Resource Packs' };
 	for (const op of [...CREATE_OPERATIONS, ...SYNC_OPERATIONS]) labels[`${op.resource}:${op.value}`] = op.name;
-	for (const resource of ['video', 'image'] as const) {
-		const noun = resource === 'video' ? 'Video' : 'Image';
+	for (const resource of TASK_RESOURCES) {
+		const noun = RESOURCE_LABELS[resource];
 		labels[`${resource}:getTask`] = `Get ${noun} Task`;
 		labels[`${resource}:listTasks`] = `List ${noun} Tasks`;
 	}
@@ -128,6 +143,7 @@ const resourceProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Account', value: 'account', description: 'Resource packs and remaining credits' },
+		{ name: 'Audio', value: 'audio', description: 'Text to speech, sound effects and sound for videos' },
 		{ name: 'Image', value: 'image', description: 'Generate, expand and try on images' },
 		{ name: 'Video', value: 'video', description: 'Generate, extend, lip-sync and add effects to videos' },
 	],
@@ -180,6 +196,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		resourceProperty,
 		operationProperty('video', 'textToVideo'),
 		operationProperty('image', 'generateImage'),
+		operationProperty('audio', 'textToSpeech'),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
@@ -187,10 +204,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		...(extras.createCommon ?? []),
 		...callbackProperties(CREATE_OPERATIONS),
 		...CREATE_OPERATIONS.map(optionsCollection),
-		...getTaskProperties('video'),
-		...listTasksProperties('video'),
-		...getTaskProperties('image'),
-		...listTasksProperties('image'),
+		...TASK_RESOURCES.flatMap((resource) => [...getTaskProperties(resource), ...listTasksProperties(resource)]),
 		...getResourcePacksProperties,
 	];
 }

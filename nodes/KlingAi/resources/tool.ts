@@ -36,6 +36,7 @@ const RETURNS =
 	'Returns JSON with "outcome": "succeeded" (videos[].url / images[].url, durationSeconds, taskId), "failed" (Kling\'s "reason"), "timedOut" or "running" (the taskId to check later), or "error" (the message).';
 
 function timingOf(op: CreateOperation): string {
+	if (op.resource === 'audio') return 'Audio tasks usually take under a minute or two; the tool answers when the task finished or its time limit passed.';
 	return op.resource === 'video'
 		? 'Video tasks usually take a few minutes (some more than ten); the tool answers when the task finished or its time limit passed.'
 		: 'Image tasks usually take well under a minute; the tool answers when the task finished or its time limit passed.';
@@ -47,7 +48,7 @@ export function createToolDescription(op: CreateOperation): string {
 }
 
 const READ_DESCRIPTIONS: Array<{ resource: string; operation: string; text: string }> = [
-	...(['video', 'image'] as const).flatMap((resource) => [
+	...(['video', 'image', 'audio'] as const).flatMap((resource) => [
 		{
 			resource,
 			operation: 'getTask',

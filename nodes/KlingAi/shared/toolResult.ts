@@ -24,7 +24,7 @@ function isTask(json: IDataObject): json is KlingTaskItem {
 }
 
 const videoOf = (v: KlingVideo): IDataObject => ({ url: v.url, ...(v.durationSeconds !== null ? { durationSeconds: v.durationSeconds } : {}) });
-const imageOf = (i: KlingImage): IDataObject => ({ url: i.url });
+const imageOf = (i: KlingImage): IDataObject => ({ url: i.url, ...(i.angleUrls ? { angleUrls: i.angleUrls } : {}), ...(i.type ? { type: i.type, isContain: i.isContain ?? null } : {}) });
 
 function outcomeOf(json: IDataObject): ToolOutcome {
 	if (json.waitTimedOut === true) return 'timedOut';
@@ -40,8 +40,10 @@ function messageOf(outcome: ToolOutcome, json: IDataObject): string {
 	switch (outcome) {
 		case 'succeeded': {
 			const videos = task?.videos?.length ?? 0;
-			const images = task?.images?.length ?? 0;
-			const what = [videos ? `${videos} video${videos > 1 ? 's' : ''}` : '', images ? `${images} image${images > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ') || 'its result';
+			const images = (task?.images?.length ?? 0) + (task?.seriesImages?.length ?? 0);
+			const audios = task?.audios?.length ?? 0;
+			const count = (n: number, noun: string) => (n ? `${n} ${noun}${n > 1 ? 's' : ''}` : '');
+			const what = [count(videos, 'video'), count(images, 'image'), count(audios, 'audio')].filter(Boolean).join(' and ') || 'its result';
 			return `${id} succeeded with ${what}. The URLs are below; Kling deletes results after 30 days.`;
 		}
 		case 'failed':
@@ -69,6 +71,9 @@ export function toolResultJson(json: IDataObject, options: ToolResultOptions = {
 		if (outcome === 'failed' || json.statusMessage) out.reason = json.statusMessage || null;
 		if (json.videos?.length) out.videos = json.videos.map(videoOf);
 		if (json.images?.length) out.images = json.images.map(imageOf);
+		// Audios, series images and angle sets are passed as the item has them (already compact).
+		if (json.seriesImages?.length) out.seriesImages = json.seriesImages.map(imageOf);
+		if (json.audios?.length) out.audios = json.audios as unknown as IDataObject[];
 		if (json.parentVideo) out.parentVideo = videoOf(json.parentVideo);
 		if (json.unitsDeducted !== null && json.unitsDeducted !== undefined) out.unitsDeducted = json.unitsDeducted;
 		if (outcome === 'succeeded' && json.resultsExpireAt) out.resultsExpireAt = json.resultsExpireAt;

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { mediaInputProperties, resolveMediaInput, type MediaInputSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
-import { MAX_PROMPT_LENGTH, checkMaxLength, checkRange, compact, num, optNumber, optString, options } from '../fields';
+import { MAX_PROMPT_LENGTH, applyWatermark, checkMaxLength, checkRange, compact, num, optNumber, optString, options, watermarkOption } from '../fields';
 
 const IMAGE: MediaInputSpec = { name: 'image', displayName: 'Image', kind: 'image', description: 'The image to extend beyond its borders.' };
 const SIDES = [
@@ -39,7 +39,7 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 	const n = optNumber(opts, 'n');
 	checkRange(ctx, i, 'Number of Images', n, 1, 9, true);
 	const image = await resolveMediaInput(ctx, i, IMAGE);
-	return compact({
+	const body: IDataObject = {
 		image: image?.value,
 		up_expansion_ratio: ratios.up,
 		down_expansion_ratio: ratios.down,
@@ -47,7 +47,10 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 		right_expansion_ratio: ratios.right,
 		prompt,
 		n,
-	});
+	};
+	// watermark_info: added to the outpainting page in 09/2026 (kling-api-2026.md §4.8).
+	applyWatermark(body, opts);
+	return compact(body);
 }
 
 const ratioProperty = ([side, label]: (typeof SIDES)[number]): INodeProperties => {
@@ -88,6 +91,7 @@ export const expandImage: CreateOperation = {
 			default: '',
 			description: `What the new areas should show (at most ${MAX_PROMPT_LENGTH} characters)`,
 		},
+		watermarkOption,
 	],
 	buildBody,
 };

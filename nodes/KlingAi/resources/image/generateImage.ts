@@ -6,6 +6,7 @@ import {
 	checkOneOf,
 	checkRange,
 	compact,
+	elementList,
 	fieldError,
 	modelProperties,
 	negativePromptOption,
@@ -14,6 +15,7 @@ import {
 	options,
 	promptProperty,
 	readModel,
+	readIdList,
 	readNegativePrompt,
 	readPrompt,
 	watermarkOption,
@@ -25,8 +27,20 @@ const MODELS = [
 	{ value: 'kling-v2', name: 'Kling V2' },
 	{ value: 'kling-v2-new', name: 'Kling V2 New' },
 	{ value: 'kling-v2-1', name: 'Kling V2.1' },
-	{ value: 'kling-v3', name: 'Kling V3' },
+	{ value: 'kling-v3', name: 'Kling V3', description: 'model_name "kling-v3"; elements (Element IDs). The default of the current Kling docs page.' },
 ];
+
+/**
+ * The current docs page (DOC-NEW image generation, kling-api-2026.md b.16) contradicts itself: its table
+ * says the default model is kling-v3, its text that an empty model_name means V1. The node always sends
+ * model_name, so Kling's default never applies; the node's own default stays kling-v2-1 because n8n does
+ * not store a parameter that equals its default: a new default would silently switch saved workflows to
+ * another model (and price).
+ */
+export const DEFAULT_IMAGE_MODEL = 'kling-v2-1';
+/** Element references: kling-v3 only; elements + reference images at most 10 (DOC-NEW). */
+const ELEMENT_MODELS = ['kling-v3'];
+const MAX_IMAGE_REFERENCES = 10;
 
 export const IMAGE_ASPECT_RATIOS: INodePropertyOptions[] = [
 	{ name: '16:9', value: '16:9' },
@@ -74,6 +88,10 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 		checkOneOf(ctx, i, 'Aspect Ratio', aspectRatio, IMAGE_ASPECT_RATIOS.map((o) => String(o.value)));
 		if (aspectRatio === '21:9' && known?.value === 'kling-v1') throw fieldError(ctx, i, 'Aspect Ratio', '21:9 is not supported by kling-v1');
 	}
+	const elements = readIdList(ctx, i, 'Element IDs', opts.elementIds, MAX_IMAGE_REFERENCES - (image ? 1 : 0), { integer: true });
+	if (elements && known && !ELEMENT_MODELS.includes(known.value)) {
+		throw fieldError(ctx, i, 'Element IDs', `are not supported by ${model}`, 'Elements work with kling-v3 only.');
+	}
 	const resolution = optString(opts, 'resolution');
 	if (resolution) checkOneOf(ctx, i, 'Resolution', resolution, ['1k', '2k']);
 	const body: IDataObject = {
@@ -84,6 +102,7 @@ async function buildBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject
 		image_reference: reference,
 		image_fidelity: imageFidelity,
 		human_fidelity: humanFidelity,
+		element_list: elementList(elements),
 		resolution,
 		n,
 		aspect_ratio: aspectRatio,
@@ -102,7 +121,7 @@ export const generateImage: CreateOperation = {
 	defaultWaitMinutes: 10,
 	properties: [
 		promptProperty({ required: true, description: 'Describe the image (at most 2500 characters)' }),
-		...modelProperties(MODELS, 'kling-v2-1', 'generates the images'),
+		...modelProperties(MODELS, DEFAULT_IMAGE_MODEL, 'generates the images'),
 		...mediaInputProperties(REFERENCE),
 	],
 	options: [
@@ -113,6 +132,15 @@ export const generateImage: CreateOperation = {
 			options: IMAGE_ASPECT_RATIOS,
 			default: '16:9',
 			description: 'Frame shape of the images',
+		},
+		{
+			displayName: 'Element IDs',
+			name: 'elementIds',
+			type: 'string',
+			default: '',
+			placeholder: '829836802793406551, 829836802793406552',
+			description: 'Kling element IDs (element_list, kling-v3 only), separated by commas. Elements + reference image: at most 10.',
+			displayOptions: { show: { '/model': [...ELEMENT_MODELS, 'custom'] } },
 		},
 		{
 			displayName: 'Human Fidelity',
