@@ -23,7 +23,7 @@ export class KlingAi implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(),
 		description:
-			'Generate videos and images with Kling AI (text/image to video, lip sync, effects, image generation, expansion, virtual try-on), check tasks and download results',
+			'Generate videos, images and audio with Kling AI (text/image to video, lip sync, effects, image generation, omni image, expansion, virtual try-on, text to speech, sound), check tasks and download results',
 		defaults: { name: 'Kling AI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

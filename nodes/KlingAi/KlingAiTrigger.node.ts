@@ -25,7 +25,7 @@ import {
 	type Rejection,
 } from './KlingAiTriggerHelpers';
 import { findTask, findTaskAnyType } from './shared/api';
-import { downloadResults } from './shared/download';
+import { downloadResults, hasResultFiles } from './shared/download';
 import { isTaskType, taskTypeOptions } from './shared/endpoints';
 import { START_EXECUTIONS, emitterFor, routeCallback, type StartExecutions } from './shared/exactlyOnce';
 import { ledgerFor, syncWithStaticData } from './shared/ledger';
@@ -419,8 +419,7 @@ export class KlingAiTrigger implements INodeType {
 			const json: IDataObject = { ...item };
 			const entry: INodeExecutionData = { json };
 			const authenticated = auth.signed || auth.tokenVerified || confirmed;
-			const hasResults = item.videos.some((v) => v.url) || item.images.some((i) => i.url);
-			if (settings.downloadResults && item.status === 'succeeded' && hasResults) {
+			if (settings.downloadResults && item.status === 'succeeded' && hasResultFiles(item)) {
 				if (!authenticated) {
 					json.downloadError =
 						'Not downloaded: the callback was not authenticated. Turn on "Require URL Token" or "Confirm With Kling API", or set a webhook signing secret.';

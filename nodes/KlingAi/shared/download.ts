@@ -94,6 +94,11 @@ function targetsOf(item: KlingTaskItem, watermarked: boolean): Target[] {
 	return list.filter((t): t is Target => t !== undefined);
 }
 
+/** Whether the item has any file to download (videos, images, angle sets, series images, audios). */
+export function hasResultFiles(item: KlingTaskItem): boolean {
+	return targetsOf(item, false).length > 0;
+}
+
 export function binaryPropertyName(base: string, index: number): string {
 	return index === 0 ? base : `${base}_${index}`;
 }
