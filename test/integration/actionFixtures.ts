@@ -66,6 +66,20 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 			return variant === 'new'
 				? { ...common, editMode: 'removal', selectionSession: 'new', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/5s.mp4', frameIndex: 0, points: '0.77,0.3; 0.5,0.4', prompt: 'Delete the chick from <<<video_1>>>' }
 				: { ...common, editMode: 'swap', selectionSession: 'existing', sessionId: SELECTION_PLACEHOLDER, images: { image: [{ inputType: 'url', data: IMG }] }, prompt: 'Swap it for <<<image_1>>>' };
+		case 'omniImage':
+			return variant === 'series'
+				? { ...common, prompt: 'a poster series of <<<image_1>>>', resultType: 'series', seriesAmount: '3', images: { image: [{ inputType: 'url', data: IMG }] } }
+				: { ...common, prompt: 'the dog in <<<image_1>>> as a poster', images: { image: [{ inputType: 'url', data: IMG }] } };
+		case 'multiImageToImage':
+			return { ...common, subjectImages: { image: [{ inputType: 'url', data: IMG }, { inputType: 'url', data: `${IMG}?2` }] }, sceneImageInputType: 'url', sceneImage: `${IMG}?scene` };
+		case 'aiMultiShot':
+			return { ...common, frontalImageInputType: 'url', frontalImage: IMG };
+		case 'textToAudio':
+			return { ...common, prompt: 'Fireworks during a New Year celebration', duration: 3.5 };
+		case 'videoToAudio':
+			return variant === 'url'
+				? { ...common, videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/silent.mp4', options: { bgmPrompt: 'calm piano' } }
+				: { ...common, videoSource: 'videoId', videoId: 'video-123', options: { soundEffectPrompt: 'rain on a roof', asmrMode: true } };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -78,6 +92,8 @@ export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'omniVideo') return ['reference', 'frames'];
 	if (op.value === 'advancedLipSync') return ['session', 'identify'];
 	if (op.value === 'multiElementEdit') return ['existing', 'new'];
+	if (op.value === 'omniImage') return ['single', 'series'];
+	if (op.value === 'videoToAudio') return ['id', 'url'];
 	return [undefined];
 }
 

@@ -17,7 +17,8 @@ const axios = require('axios').default;
 const { verifyAuthorization } = require('./auth');
 const { validateCreate, FieldError, promptText, FieldErrorHelpers: V } = require('./validate');
 const { webhookHeaders, signWebhook } = require('./signing');
-const { makeMp4, makePng, largeMp4Stream } = require('./media');
+const { makeMp4, makePng, makeMp3, makeWav, largeMp4Stream } = require('./media');
+const families = require('./mediaFamilies');
 const { rngFor } = require('./random');
 
 /** Task type → endpoint; mirrors nodes/KlingAi/shared/endpoints.ts (a unit test keeps them equal). */
@@ -36,6 +37,7 @@ const ENDPOINTS = Object.freeze({
 	avatar: { path: '/v1/videos/avatar/image2video', resultKind: 'videos' },
 	advancedLipSync: { path: '/v1/videos/advanced-lip-sync', resultKind: 'videos' },
 	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
+	...families.ENDPOINTS,
 });
 /** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
 const SYNC_PATHS = Object.freeze({
@@ -45,6 +47,7 @@ const SYNC_PATHS = Object.freeze({
 	deleteSelection: '/v1/videos/multi-elements/delete-selection',
 	clearSelection: '/v1/videos/multi-elements/clear-selection',
 	previewSelection: '/v1/videos/multi-elements/preview-selection',
+	...families.SYNC_PATHS,
 });
 /** Sessions (identify-face and multi-elements selection) are valid for 24 h (DOC-26). */
 const SESSION_TTL_MS = 24 * 3600 * 1000;
@@ -581,6 +584,7 @@ class KlingSimulator {
 	 */
 	syncCall(call, body, res, entry) {
 		try {
+			if (call in families.SYNC_PATHS) return this.ok(res, families.syncAnswer(this, call, body), entry);
 			if (!isObj(body)) throw new FieldError('body', 'must be a JSON object', 1200);
 			const b = /** @type {Record<string, any>} */ (body);
 			if (call === 'identifyFace' || call === 'initSelection') {
@@ -754,8 +758,8 @@ class KlingSimulator {
 			stream.pipe(res);
 			return;
 		}
-		const m = /^\/media\/([^/]+)\/(\d+)(-wm)?\.(mp4|png)$/.exec(path);
-		const known = m && (m[1] === 'parent' || this.byId.has(decodeURIComponent(m[1])));
+		const m = /^\/media\/([^/]+)\/([a-z]?\d+)(-wm)?\.(mp4|png|mp3|wav)$/.exec(path);
+		const known = m && (m[1] === 'parent' || families.isKnownMedia(this, decodeURIComponent(m[1]), m[2], m[4]) || (this.byId.has(decodeURIComponent(m[1])) && /^(mp4|png)$/.test(m[4])));
 		if (!m || !known) {
 			entry.status = 404;
 			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -763,9 +767,11 @@ class KlingSimulator {
 			return;
 		}
 		const label = `${decodeURIComponent(m[1])}/${m[2]}${m[3] ?? ''}`;
-		const data = m[4] === 'mp4' ? makeMp4(label) : makePng(label);
+		const [data, type] = { mp4: [makeMp4(label), 'video/mp4'], png: [makePng(label), 'image/png'], mp3: [makeMp3(label), 'audio/mpeg'], wav: [makeWav(label), 'audio/wav'] }[
+			/** @type {'mp4' | 'png' | 'mp3' | 'wav'} */ (m[4])
+		];
 		entry.status = 200;
-		res.writeHead(200, { 'content-type': m[4] === 'mp4' ? 'video/mp4' : 'image/png', 'content-length': String(data.length) });
+		res.writeHead(200, { 'content-type': type, 'content-length': String(data.length) });
 		res.end(head ? undefined : data);
 	}
 
@@ -829,6 +835,7 @@ class KlingSimulator {
 		if (body && type === 'lipSync' && isObj(body.input) && typeof body.input.video_id === 'string') {
 			taskInfo.parent_video = this.parentVideo(body.input.video_id);
 		}
+		if (body) Object.assign(taskInfo, families.taskInfoFor(this, type, body));
 		if (body && type === 'advancedLipSync') {
 			const session = this.sessions.get(String(body.session_id));
 			if (session) taskInfo.parent_video = clone(session.source);
@@ -914,6 +921,8 @@ class KlingSimulator {
 		const id = rec.task.task_id;
 		const wm = Boolean(body.watermark_info?.enabled);
 		const base = `${this.mediaUrl}/media/${encodeURIComponent(id)}`;
+		const own = families.buildResult(this, rec);
+		if (own) return own;
 		if (ENDPOINTS[rec.type].resultKind === 'videos') {
 			if (!rec.videoIds.length) rec.videoIds.push(crypto.randomUUID());
 			const duration = String(body.duration ?? (isObj(body.input) ? body.input.duration : undefined) ?? '5');

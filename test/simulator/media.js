@@ -195,4 +195,64 @@ function largeMp4Stream(size) {
 	});
 }
 
-module.exports = { makePng, makeMp4, mp4Header, largeMp4Stream, crc32, PNG_SIGNATURE };
+// ---------------------------------------------------------------- audio
+
+/**
+ * A small valid WAV (RIFF/WAVE, PCM 8 kHz mono 8-bit): near-silence whose bytes derive from `label`.
+ * @param {string} label @param {number} [durationSec]
+ */
+function makeWav(label, durationSec = 1) {
+	const rate = 8000;
+	const samples = Math.max(1, Math.round(rate * durationSec));
+	const h = crypto.createHash('sha256').update(label).digest();
+	const data = Buffer.alloc(samples, 0x80);
+	for (let i = 0; i < h.length && i < samples; i++) data[i] = 0x80 + (h[i] % 4);
+	const fmt = Buffer.alloc(16);
+	fmt.writeUInt16LE(1, 0); // PCM
+	fmt.writeUInt16LE(1, 2); // mono
+	fmt.writeUInt32LE(rate, 4);
+	fmt.writeUInt32LE(rate, 8); // byte rate
+	fmt.writeUInt16LE(1, 12); // block align
+	fmt.writeUInt16LE(8, 14); // bits per sample
+	const chunk = (/** @type {string} */ id, /** @type {Buffer} */ body) => {
+		const head = Buffer.alloc(8);
+		head.write(id, 0, 'ascii');
+		head.writeUInt32LE(body.length, 4);
+		return Buffer.concat([head, body]);
+	};
+	const body = Buffer.concat([Buffer.from('WAVE', 'ascii'), chunk('fmt ', fmt), chunk('data', data)]);
+	return Buffer.concat([Buffer.from('RIFF', 'ascii'), u32le(body.length), body]);
+}
+
+/** @param {number} n */
+function u32le(n) {
+	const b = Buffer.alloc(4);
+	b.writeUInt32LE(n);
+	return b;
+}
+
+/** MPEG-1 Layer III frame header: 128 kbit/s, 44.1 kHz, mono, no padding, no CRC. */
+const MP3_FRAME_HEADER = Buffer.from([0xff, 0xfb, 0x90, 0xc4]);
+/** 144 * 128000 / 44100, rounded down: bytes per frame (1152 samples, ~26 ms). */
+const MP3_FRAME_BYTES = 417;
+
+/**
+ * A small valid MP3: an ID3v2.3 tag carrying `label`, then silent MPEG-1 Layer III frames (zeroed side
+ * information = no audio data), about `durationSec` long.
+ * @param {string} label @param {number} [durationSec]
+ */
+function makeMp3(label, durationSec = 1) {
+	const text = Buffer.from(`\u0000kling-simulator ${label}`, 'latin1');
+	const frameHead = Buffer.alloc(10);
+	frameHead.write('TIT2', 0, 'ascii');
+	frameHead.writeUInt32BE(text.length, 4);
+	const tagBody = Buffer.concat([frameHead, text]);
+	const size = tagBody.length;
+	// ID3v2 sizes are syncsafe integers (7 bits per byte).
+	const tagHead = Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+	const frames = Math.max(1, Math.round((durationSec * 44100) / 1152));
+	const frame = Buffer.concat([MP3_FRAME_HEADER, Buffer.alloc(MP3_FRAME_BYTES - MP3_FRAME_HEADER.length)]);
+	return Buffer.concat([tagHead, tagBody, ...Array.from({ length: frames }, () => frame)]);
+}
+
+module.exports = { makePng, makeMp4, makeMp3, makeWav, mp4Header, largeMp4Stream, crc32, PNG_SIGNATURE, MP3_FRAME_HEADER };

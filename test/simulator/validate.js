@@ -639,11 +639,16 @@ const VALIDATORS = {
 		},
 	},
 	imageGeneration: {
-		fields: ['model_name', 'prompt', 'negative_prompt', 'image', 'image_reference', 'image_fidelity', 'human_fidelity', 'resolution', 'n', 'aspect_ratio'],
+		fields: ['model_name', 'prompt', 'negative_prompt', 'image', 'image_reference', 'image_fidelity', 'human_fidelity', 'element_list', 'resolution', 'n', 'aspect_ratio'],
 		check(body) {
 			const model = str(body, 'model_name', '', { values: IMAGE_MODELS });
 			str(body, 'prompt', '', { required: true, max: MAX_PROMPT });
 			const image = media(body, 'image', '', { maxBytes: IMAGE_MAX_BYTES });
+			// element_list: kling-v3 (DOC-NEW generation page); elements + reference images at most 10. Without
+			// model_name the default is disputed (kling-v3 in the table, V1 in the text), so only another explicit model is refused.
+			const elements = elementListOf(body, 10);
+			if (elements && elements.length && model !== undefined && model !== 'kling-v3') throw new FieldError('element_list', `is only supported by kling-v3 (got model ${model})`);
+			if (elements && elements.length + (image ? 1 : 0) > 10) throw new FieldError('element_list', 'elements + reference image must be at most 10');
 			const negative = str(body, 'negative_prompt', '', { max: MAX_PROMPT });
 			if (negative && image) throw new FieldError('negative_prompt', 'is not supported when image is set');
 			const reference = str(body, 'image_reference', '', { values: ['subject', 'face'] });
@@ -711,6 +716,10 @@ module.exports = {
 	COMMON_FIELDS,
 	MODELS: { T2V_MODELS, I2V_MODELS, MULTI_I2V_MODELS, IMAGE_MODELS, TRY_ON_MODELS, DUAL_EFFECT_MODELS, OMNI_MODELS, MOTION_MODELS },
 	// Helpers for the synchronous calls (identify-face, multi-elements selection) in index.js.
-	FieldErrorHelpers: { str, num, arr, media, checkKeys, isObj, missing },
+	FieldErrorHelpers: { str, num, arr, media, checkKeys, isObj, missing, bool },
 	DUAL_EFFECT_SCENES,
+	IMAGE_ASPECT_RATIOS,
+	elementListOf,
 };
+// Audio and newer image families (test/simulator/mediaFamilies.js), after the exports it uses.
+Object.assign(VALIDATORS, require('./mediaFamilies').VALIDATORS);

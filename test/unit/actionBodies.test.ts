@@ -67,7 +67,10 @@ describe('registry', () => {
 				'textToVideo',
 			].sort(),
 		);
-		expect(byResource.image.map((o) => o.value).sort()).toEqual(['expandImage', 'generateImage', 'getTask', 'listTasks', 'virtualTryOn'].sort());
+		expect(byResource.image.map((o) => o.value).sort()).toEqual(
+			['aiMultiShot', 'expandImage', 'generateImage', 'getTask', 'imageRecognize', 'listTasks', 'multiImageToImage', 'omniImage', 'virtualTryOn'].sort(),
+		);
+		expect(byResource.audio.map((o) => o.value).sort()).toEqual(['getTask', 'listTasks', 'textToAudio', 'textToSpeech', 'videoToAudio'].sort());
 		expect(byResource.account.map((o) => o.value)).toEqual(['getResourcePacks']);
 		for (const list of Object.values(byResource)) for (const o of list) expect(o.action).toBeTruthy();
 		expect(node.description.usableAsTool).toBe(true);
@@ -113,7 +116,8 @@ describe('every model x mode combination the node offers builds a body the simul
 		expect(typeof body.external_task_id).toBe(ENDPOINTS[combo.op.taskType].externalTaskId ? 'string' : 'undefined');
 		if (combo.model && combo.model !== 'custom' && !['lipSync', 'applyEffect', 'advancedLipSync'].includes(combo.op.value)) expect(body.model_name).toBe(combo.model);
 		if (combo.mode) expect(JSON.stringify(body)).toContain(`"mode":"${combo.mode}"`);
-		if (body.duration !== undefined) expect(typeof body.duration).toBe('string');
+		// Video durations are strings ("5"); text to audio's is a float (3.0–10.0, DOC-26 L5485).
+		if (body.duration !== undefined) expect(typeof body.duration).toBe(combo.op.taskType === 'textToAudio' ? 'number' : 'string');
 	});
 });
 
