@@ -767,9 +767,10 @@ class KlingSimulator {
 			return;
 		}
 		const label = `${decodeURIComponent(m[1])}/${m[2]}${m[3] ?? ''}`;
-		const [data, type] = { mp4: [makeMp4(label), 'video/mp4'], png: [makePng(label), 'image/png'], mp3: [makeMp3(label), 'audio/mpeg'], wav: [makeWav(label), 'audio/wav'] }[
-			/** @type {'mp4' | 'png' | 'mp3' | 'wav'} */ (m[4])
-		];
+		/** @type {Record<string, [() => Buffer, string]>} */
+		const kinds = { mp4: [() => makeMp4(label), 'video/mp4'], png: [() => makePng(label), 'image/png'], mp3: [() => makeMp3(label), 'audio/mpeg'], wav: [() => makeWav(label), 'audio/wav'] };
+		const [make, type] = kinds[m[4]];
+		const data = make();
 		entry.status = 200;
 		res.writeHead(200, { 'content-type': type, 'content-length': String(data.length) });
 		res.end(head ? undefined : data);

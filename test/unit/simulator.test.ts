@@ -15,6 +15,7 @@ import {
 	type KlingSimulator,
 } from '../simulator';
 import { ENDPOINTS, SYNC_PATHS, TASK_TYPES, ACCOUNT_COSTS_PATH } from '../../nodes/KlingAi/shared/endpoints';
+import { MEDIA_VALIDATION } from './fixtures/mediaDocExamples';
 import { verifyStandardWebhook } from '../../nodes/KlingAi/shared/signature';
 import { signKlingJwt } from '../../credentials/KlingAiApi.credentials';
 
@@ -405,6 +406,8 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 			[{ human_image: IMG, prompt: 'x' }, 'prompt'],
 		],
 	},
+	// Audio and newer image families (kling-api-2026.md b.8–b.15).
+	...MEDIA_VALIDATION,
 };
 
 describe('create-body validation per endpoint (1200/1201 naming the field)', () => {
