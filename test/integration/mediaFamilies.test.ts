@@ -217,3 +217,54 @@ describe('one audio task, one item: Get Task, callback, Poll Trigger and Wait fo
 		expect(withoutRaw(waited.json)).toEqual(withoutRaw(got.json));
 	});
 });
+
+describe('bodies the new families send (accepted by the simulator)', () => {
+	const lastPost = (path: string) => [...sim.requests].reverse().find((r) => r.method === 'POST' && r.path === path)!;
+
+	it('Generate Image on kling-v3 and Omni Image send 64-bit element ids with every digit', async () => {
+		await run({ resource: 'image', operation: 'generateImage', prompt: 'x', model: 'kling-v3', options: { elementIds: '829836802793406551' } });
+		let sent = lastPost('/v1/images/generations');
+		expect(sent.status).toBe(200);
+		expect(sent.rawBody).toContain('"element_list":[{"element_id":829836802793406551}]');
+		await run({ resource: 'image', operation: 'omniImage', prompt: '<<<element_1>>> on a beach', model: 'kling-v3-omni', aspectRatio: '16:9', resolution: '4k', options: { elementIds: '9223372036854775807' } });
+		sent = lastPost('/v1/images/omni-image');
+		expect(sent.status).toBe(200);
+		expect(sent.rawBody).toContain('"element_list":[{"element_id":9223372036854775807}]');
+		expect(sent.body).toMatchObject({ model_name: 'kling-v3-omni', resolution: '4k', result_type: 'single', aspect_ratio: '16:9' });
+	});
+
+	it('Omni Image series sends result_type and series_amount (int, or "auto"), no n', async () => {
+		const images = { image: [{ inputType: 'url', data: 'https://example.com/a.png' }] };
+		await run({ resource: 'image', operation: 'omniImage', prompt: 'x', model: 'kling-v3-omni', resultType: 'series', seriesAmount: '5', images, options: { n: 3 } });
+		expect(lastPost('/v1/images/omni-image').body).toMatchObject({ result_type: 'series', series_amount: 5, image_list: [{ image: 'https://example.com/a.png' }] });
+		expect(lastPost('/v1/images/omni-image').body).not.toHaveProperty('n');
+		await run({ resource: 'image', operation: 'omniImage', prompt: 'x', model: 'kling-v3-omni', resultType: 'series', seriesAmount: 'auto', images });
+		expect(lastPost('/v1/images/omni-image')).toMatchObject({ status: 200, body: { series_amount: 'auto' } });
+	});
+
+	it('Expand Image sends watermark_info; Video to Audio sends video_id or video_url and its options', async () => {
+		await run({ resource: 'image', operation: 'expandImage', imageInputType: 'url', image: 'https://example.com/a.png', options: { watermark: true } });
+		expect(lastPost('/v1/images/editing/expand')).toMatchObject({ status: 200, body: { watermark_info: { enabled: true } } });
+		await run({ resource: 'audio', operation: 'videoToAudio', videoSource: 'videoId', videoId: 'vid-1', options: { soundEffectPrompt: 'steps', bgmPrompt: 'jazz', asmrMode: false } });
+		const body = lastPost('/v1/audio/video-to-audio').body as Record<string, unknown>;
+		expect(body).toMatchObject({ video_id: 'vid-1', sound_effect_prompt: 'steps', bgm_prompt: 'jazz', asmr_mode: false });
+		expect(body).not.toHaveProperty('video_url');
+	});
+
+	it('Multi-Image to Image sends the subjects, scene and style; AI Multi-Shot the frontal image', async () => {
+		await run({
+			resource: 'image',
+			operation: 'multiImageToImage',
+			subjectImages: { image: [{ inputType: 'url', data: 'https://example.com/s1.png' }, { inputType: 'url', data: 'https://example.com/s2.png' }] },
+			styleImageInputType: 'url',
+			styleImage: 'https://example.com/style.png',
+			options: { n: 2, aspectRatio: '1:1' },
+		});
+		expect(lastPost('/v1/images/multi-image2image')).toMatchObject({
+			status: 200,
+			body: { model_name: 'kling-v2-1', subject_image_list: [{ subject_image: 'https://example.com/s1.png' }, { subject_image: 'https://example.com/s2.png' }], style_image: 'https://example.com/style.png', n: 2, aspect_ratio: '1:1' },
+		});
+		await run({ resource: 'image', operation: 'aiMultiShot', frontalImageInputType: 'url', frontalImage: 'https://example.com/hero.png' });
+		expect(lastPost('/v1/general/ai-multi-shot')).toMatchObject({ status: 200, body: { element_frontal_image: 'https://example.com/hero.png' } });
+	});
+});
