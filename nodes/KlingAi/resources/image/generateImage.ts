@@ -27,7 +27,7 @@ const MODELS = [
 	{ value: 'kling-v2', name: 'Kling V2' },
 	{ value: 'kling-v2-new', name: 'Kling V2 New' },
 	{ value: 'kling-v2-1', name: 'Kling V2.1' },
-	{ value: 'kling-v3', name: 'Kling V3', description: 'model_name "kling-v3"; elements (Element IDs). The default of the current Kling docs page.' },
+	{ value: 'kling-v3', name: 'Kling V3', description: 'Kling V3 (model_name "kling-v3"): also takes elements (Element IDs); the default of the current Kling docs page' },
 ];
 
 /**
