@@ -227,6 +227,8 @@ describe('Kling AI Trigger: callbacks from the simulator', () => {
 			[
 				'taskId', 'externalTaskId', 'status', 'klingStatus', 'statusMessage', 'finished', 'taskType', 'resultKind', 'createdAt',
 				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'resultsExpireAt', 'raw',
+				// Result kinds of issue 14 (empty for a video task).
+				'audios', 'seriesImages', 'resultType',
 			].sort(),
 		);
 	});

@@ -7,7 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { parseTaskPayload, syncResultItem } from '../../nodes/KlingAi/shared/task';
 import { ENDPOINTS, SYNC_PATHS, isTaskType } from '../../nodes/KlingAi/shared/endpoints';
-import { fileTypeOfContentType, fileTypeOfUrl, hasResultFiles } from '../../nodes/KlingAi/shared/download';
+import { Readable } from 'node:stream';
+import { downloadResults, fileTypeOfContentType, fileTypeOfUrl, hasResultFiles, type DownloadContext } from '../../nodes/KlingAi/shared/download';
 import { startSimulator, type KlingSimulator } from '../simulator';
 import { validateCreate } from '../simulator/validate';
 import { docJson } from './fixtures/klingDocExamples';
@@ -166,5 +167,41 @@ describe('download file types', () => {
 		expect(hasResultFiles(parseTaskPayload({ task_id: 't', task_status: 'succeed', task_result: { audios: [{ id: 'a', url: 'u' }] } }, null))).toBe(true);
 		expect(hasResultFiles(parseTaskPayload({ task_id: 't', task_status: 'succeed', task_result: { images: [], series_images: [{ index: 0, url: 'u' }] } }, null))).toBe(true);
 		expect(hasResultFiles(parseTaskPayload({ task_id: 't', task_status: 'succeed', task_result: {} }, null))).toBe(false);
+	});
+
+	it('names each file from Kling\'s field, else the URL, else the served content type', async () => {
+		const served: Record<string, string> = { 'https://cdn/a': 'image/jpeg', 'https://cdn/b.webp': 'image/webp', 'https://cdn/c': 'application/octet-stream', 'https://cdn/d': 'audio/mpeg' };
+		const names: Array<[string, string]> = [];
+		const ctx = {
+			getNode: () => ({}) as never,
+			helpers: {
+				httpRequestWithAuthentication: async (_c: string, o: { url: string }) => ({ statusCode: 200, headers: { 'content-type': served[o.url] ?? 'text/plain' }, body: Readable.from(['x']) }),
+				prepareBinaryData: async (_b: unknown, fileName?: string, mimeType?: string) => {
+					names.push([String(fileName), String(mimeType)]);
+					return { data: '', mimeType: String(mimeType) } as never;
+				},
+			},
+		} as unknown as DownloadContext;
+		const item = parseTaskPayload(
+			{
+				task_id: 'T',
+				task_status: 'succeed',
+				task_result: {
+					images: [{ index: 0, url: 'https://cdn/a' }, { index: 1, url: 'https://cdn/b.webp' }, { index: 2, url: 'https://cdn/c' }],
+					audios: [{ id: 'x', url: 'https://cdn/d' }, { id: 'y', url_mp3: 'https://cdn/e?sig', url_wav: 'https://cdn/f' }],
+				},
+			},
+			null,
+		);
+		const binary = await downloadResults(ctx, item, { binaryProperty: 'data' });
+		expect(Object.keys(binary)).toEqual(['data', 'data_1', 'data_2', 'data_3', 'data_4', 'data_5']);
+		expect(names).toEqual([
+			['T_0.jpg', 'image/jpeg'],
+			['T_1.webp', 'image/webp'],
+			['T_2.png', 'image/png'],
+			['T_audio.mp3', 'audio/mpeg'],
+			['T_audio_1.mp3', 'text/plain'],
+			['T_audio_1.wav', 'text/plain'],
+		]);
 	});
 });
