@@ -250,6 +250,19 @@ export function readIdList(
 	return ids;
 }
 
+/** The "Element IDs" option (element_list): ids typed as text, read with readIdList(..., { integer: true }). */
+export function elementIdsOption(description: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Element IDs',
+		name: 'elementIds',
+		type: 'string',
+		default: '',
+		placeholder: '829836802793406551, 829836802793406552',
+		description,
+		...(displayOptions ? { displayOptions } : {}),
+	};
+}
+
 /** `element_list` entries with every digit of the 64-bit ids kept (sent as bare JSON integers). */
 export function elementList(ids: string[] | undefined): IDataObject[] | undefined {
 	return ids?.map((id) => ({ element_id: jsonInteger(id) }) as unknown as IDataObject);

@@ -6,6 +6,7 @@ import {
 	checkOneOf,
 	checkRange,
 	compact,
+	elementIdsOption,
 	elementList,
 	fieldError,
 	modelProperties,
@@ -133,15 +134,9 @@ export const generateImage: CreateOperation = {
 			default: '16:9',
 			description: 'Frame shape of the images',
 		},
-		{
-			displayName: 'Element IDs',
-			name: 'elementIds',
-			type: 'string',
-			default: '',
-			placeholder: '829836802793406551, 829836802793406552',
-			description: 'Kling element IDs (element_list, kling-v3 only), separated by commas. Elements + reference image: at most 10.',
-			displayOptions: { show: { '/model': [...ELEMENT_MODELS, 'custom'] } },
-		},
+		elementIdsOption('Kling element IDs (element_list, kling-v3 only), separated by commas. Elements + reference image: at most 10.', {
+			show: { '/model': [...ELEMENT_MODELS, 'custom'] },
+		}),
 		{
 			displayName: 'Human Fidelity',
 			name: 'humanFidelity',

@@ -12,6 +12,7 @@ import {
 	checkOneOf,
 	checkRange,
 	compact,
+	elementIdsOption,
 	elementList,
 	fieldError,
 	modelProperties,
@@ -149,14 +150,7 @@ export const omniImage: CreateOperation = {
 	defaultWaitMinutes: 10,
 	properties,
 	options: [
-		{
-			displayName: 'Element IDs',
-			name: 'elementIds',
-			type: 'string',
-			default: '',
-			placeholder: '829836802793406551, 829836802793406552',
-			description: 'Kling element IDs (element_list), separated by commas; &lt;&lt;&lt;element_1&gt;&gt;&gt; in the prompt. Images + elements: at most 10.',
-		},
+		elementIdsOption('Kling element IDs (element_list), separated by commas; &lt;&lt;&lt;element_1&gt;&gt;&gt; in the prompt. Images + elements: at most 10.'),
 		{
 			displayName: 'Number of Images',
 			name: 'n',
