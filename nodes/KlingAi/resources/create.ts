@@ -26,7 +26,7 @@ export function callbackProperties(createOperations: readonly CreateOperation[])
 	const ops = createOperations.map((o) => o.value);
 	// Hidden while waiting for completion: the wait uses the execution's resume URL as callback_url.
 	const show = (extra: NonNullable<IDisplayOptions['show']> = {}) => ({
-		show: { resource: ['video', 'image'], operation: ops, waitForCompletion: ['dontWait'], ...extra },
+		show: { resource: [...new Set(createOperations.map((o) => o.resource))], operation: ops, waitForCompletion: ['dontWait'], ...extra },
 	});
 	return [
 		{

@@ -1,9 +1,14 @@
 /** execute() of the Kling AI node: routes each operation, one result per input item, continueOnFail per item. */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { executeBillingExport, isBillingOperation } from './account/billingExports';
 import { executeGetResourcePacks } from './account/getResourcePacks';
+import { executeLibraryList } from './library/libraryOperations';
 import { asNodeError, buildCreateBody, sendCreate } from './create';
 import { findCreateOperation, findSyncOperation, type CreateOperation } from './index';
 import { executeGetTask, executeListTasks } from './task/taskOperations';
+import type { KlingResource } from '../shared/endpoints';
+
+const isTaskResource = (resource: string): resource is KlingResource => resource === 'video' || resource === 'image' || resource === 'library';
 
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
@@ -50,8 +55,10 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 	for (let i = 0; i < items.length; i++) {
 		try {
 			if (sync) out.push({ json: await sync.execute(ctx, i), pairedItem: { item: i } });
-			else if ((resource === 'video' || resource === 'image') && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
-			else if ((resource === 'video' || resource === 'image') && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
+			else if (isTaskResource(resource) && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
+			else if (isTaskResource(resource) && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
+			else if (resource === 'library' && (operation === 'listVoices' || operation === 'listElements')) out.push(...(await executeLibraryList(ctx, operation, i)));
+			else if (resource === 'account' && isBillingOperation(operation)) out.push(...(await executeBillingExport(ctx, operation, i)));
 			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));
 			else throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, { itemIndex: i });
 		} catch (error) {

@@ -3,12 +3,16 @@
  * The node file only composes what is exported here.
  */
 import { updateDisplayOptions, type INodeProperties, type INodePropertyOptions, type NodeHint } from 'n8n-workflow';
-import { ENDPOINTS, type KlingResource } from '../shared/endpoints';
+import { ENDPOINTS, RESOURCE_LABELS, type KlingResource } from '../shared/endpoints';
+import { billingExportProperties, billingOperationOptions } from './account/billingExports';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
 import { expandImage } from './image/expandImage';
 import { generateImage } from './image/generateImage';
 import { virtualTryOn } from './image/virtualTryOn';
+import { createElement } from './library/createElement';
+import { createVoice } from './library/createVoice';
+import { LIBRARY_LIST_OPERATIONS, LIBRARY_SYNC_OPERATIONS, libraryListProperties } from './library/libraryOperations';
 import { getTaskProperties, listTasksProperties } from './task/taskOperations';
 import type { CreateOperation, SyncOperation } from './types';
 import { applyEffect } from './video/applyEffect';
@@ -41,10 +45,12 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	generateImage,
 	expandImage,
 	virtualTryOn,
+	createVoice,
+	createElement,
 ];
 
 /** Synchronous calls offered as operations (no task). */
-export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection];
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection, ...LIBRARY_SYNC_OPERATIONS];
 
 export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
 	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
@@ -57,8 +63,8 @@ export function findCreateOperation(resource: string, operation: string): Create
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
 function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
-	const noun = resource === 'video' ? 'video' : 'image';
-	const article = resource === 'video' ? 'a' : 'an';
+	const noun = resource;
+	const article = resource === 'image' ? 'an' : 'a';
 	return [
 		{
 			name: 'Get Task',
@@ -75,7 +81,7 @@ function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 	];
 }
 
-function operationProperty(resource: KlingResource, defaultOperation: string): INodeProperties {
+function operationProperty(resource: KlingResource, defaultOperation: string, extra: INodePropertyOptions[] = []): INodeProperties {
 	const creates = [...CREATE_OPERATIONS, ...SYNC_OPERATIONS].filter((o) => o.resource === resource).map((o) => ({
 		name: o.name,
 		value: o.value,
@@ -88,7 +94,7 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource] } },
-		options: [...creates, ...taskReadOptions(resource)].sort(byName),
+		options: [...creates, ...extra, ...taskReadOptions(resource)].sort(byName),
 		default: defaultOperation,
 	};
 }
@@ -100,8 +106,10 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 export function operationSubtitle(): string {
 	const labels: Record<string, string> = { 'account:getResourcePacks': 'Get Resource Packs' };
 	for (const op of [...CREATE_OPERATIONS, ...SYNC_OPERATIONS]) labels[`${op.resource}:${op.value}`] = op.name;
-	for (const resource of ['video', 'image'] as const) {
-		const noun = resource === 'video' ? 'Video' : 'Image';
+	for (const op of LIBRARY_LIST_OPERATIONS) labels[`library:${String(op.value)}`] = op.name;
+	for (const op of billingOperationOptions) labels[`account:${String(op.value)}`] = op.name;
+	for (const resource of ['video', 'image', 'library'] as const) {
+		const noun = RESOURCE_LABELS[resource];
 		labels[`${resource}:getTask`] = `Get ${noun} Task`;
 		labels[`${resource}:listTasks`] = `List ${noun} Tasks`;
 	}
@@ -129,6 +137,7 @@ const resourceProperty: INodeProperties = {
 	options: [
 		{ name: 'Account', value: 'account', description: 'Resource packs and remaining credits' },
 		{ name: 'Image', value: 'image', description: 'Generate, expand and try on images' },
+		{ name: 'Library', value: 'library', description: 'Custom and preset voices and elements: create, list, delete' },
 		{ name: 'Video', value: 'video', description: 'Generate, extend, lip-sync and add effects to videos' },
 	],
 	default: 'video',
@@ -147,7 +156,8 @@ const accountOperation: INodeProperties = {
 			action: 'Get resource packs',
 			description: 'Get the resource packs of the account with their remaining quantity (/account/costs)',
 		},
-	],
+		...billingOperationOptions,
+	].sort(byName),
 	default: 'getResourcePacks',
 };
 
@@ -180,6 +190,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		resourceProperty,
 		operationProperty('video', 'textToVideo'),
 		operationProperty('image', 'generateImage'),
+		operationProperty('library', 'createVoice', LIBRARY_LIST_OPERATIONS),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
@@ -191,6 +202,10 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		...listTasksProperties('video'),
 		...getTaskProperties('image'),
 		...listTasksProperties('image'),
+		...getTaskProperties('library'),
+		...listTasksProperties('library'),
+		...libraryListProperties,
 		...getResourcePacksProperties,
+		...billingExportProperties,
 	];
 }

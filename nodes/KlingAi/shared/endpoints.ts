@@ -4,8 +4,8 @@
  * Adding an endpoint = one row here + one description file under resources/.
  */
 
-export type KlingResource = 'video' | 'image';
-export type ResultKind = 'videos' | 'images';
+export type KlingResource = 'video' | 'image' | 'library';
+export type ResultKind = 'videos' | 'images' | 'voices' | 'elements';
 
 export interface KlingEndpoint {
 	/** Stable id used in node parameters, URLs and items. */
@@ -17,9 +17,9 @@ export interface KlingEndpoint {
 	readonly path: string;
 	readonly resultKind: ResultKind;
 	/** Default file extension of downloaded results. */
-	readonly fileExtension: 'mp4' | 'png';
+	readonly fileExtension: 'mp4' | 'png' | 'mp3';
 	/** MIME type of downloaded results. */
-	readonly mimeType: 'video/mp4' | 'image/png';
+	readonly mimeType: 'video/mp4' | 'image/png' | 'audio/mpeg';
 	/**
 	 * Whether the endpoint's documented field table has `external_task_id`. Kling does not document
 	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
@@ -42,6 +42,8 @@ export const TASK_TYPES = [
 	'avatar',
 	'advancedLipSync',
 	'multiElements',
+	'customVoice',
+	'customElement',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -50,6 +52,9 @@ export type KlingTaskType = (typeof TASK_TYPES)[number];
 export const RESULT_KINDS: Readonly<Record<ResultKind, { fileExtension: KlingEndpoint['fileExtension']; mimeType: KlingEndpoint['mimeType'] }>> = {
 	videos: { fileExtension: 'mp4', mimeType: 'video/mp4' },
 	images: { fileExtension: 'png', mimeType: 'image/png' },
+	// Library results are ids, not files: a voice's trial_url is an audio preview, an element's images are its references.
+	voices: { fileExtension: 'mp3', mimeType: 'audio/mpeg' },
+	elements: { fileExtension: 'png', mimeType: 'image/png' },
 };
 
 const row =
@@ -67,6 +72,7 @@ const row =
 
 const video = row('video', 'videos');
 const image = row('image', 'images');
+const library = (resultKind: ResultKind) => row('library', resultKind);
 
 export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
@@ -84,6 +90,9 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	avatar: video('avatar', 'Avatar', '/v1/videos/avatar/image2video'),
 	advancedLipSync: video('advancedLipSync', 'Lip Sync', '/v1/videos/advanced-lip-sync'),
 	multiElements: video('multiElements', 'Multi-Element Edit', '/v1/videos/multi-elements'),
+	// Voice clone and advanced element: async tasks (query {path}/{id}, list {path}?pageNum&pageSize) (kling-api-2026.md b.10, b.11).
+	customVoice: library('voices')('customVoice', 'Create Voice', '/v1/general/custom-voices'),
+	customElement: library('elements')('customElement', 'Create Element', '/v1/general/advanced-custom-elements'),
 };
 
 /**
@@ -103,6 +112,25 @@ export type KlingSyncCall = keyof typeof SYNC_PATHS;
 
 export const ACCOUNT_COSTS_PATH = '/account/costs';
 
+/** The voice and element libraries beside their create tasks (kling-api-2026.md b.10, b.11; DOC-26 L6035–6915). */
+export const LIBRARY_PATHS = {
+	presetVoices: '/v1/general/presets-voices',
+	deleteVoices: '/v1/general/delete-voices',
+	presetElements: '/v1/general/advanced-presets-elements',
+	/**
+	 * Element delete: DOC-26, the DOC-NEW image pages and DOC-CN name delete-elements; the DOC-NEW video pages
+	 * name delete-advanced-elements. The node sends the first and falls back to the second on a 404 (path unknown).
+	 */
+	deleteElements: '/v1/general/delete-elements',
+	deleteElementsAlternative: '/v1/general/delete-advanced-elements',
+	/** The older synchronous element API (DOC-CN custom-elements.md): create answers the element itself. */
+	legacyElements: '/v1/general/custom-elements',
+	legacyPresetElements: '/v1/general/presets-elements',
+} as const;
+
+/** Billing exports, cursor-paged (kling-api-2026.md b.17). */
+export const BILLING_PATHS = { balance: '/account/billing/balance', package: '/account/billing/package' } as const;
+
 export function isTaskType(value: unknown): value is KlingTaskType {
 	return typeof value === 'string' && (TASK_TYPES as readonly string[]).includes(value);
 }
@@ -115,9 +143,11 @@ export function queryPath(type: KlingTaskType, id: string): string {
 	return `${ENDPOINTS[type].path}/${encodeURIComponent(id)}`;
 }
 
+export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', library: 'Library' };
+
 /** Option list for n8n multiOptions/options parameters. */
 export function taskTypeOptions(resource?: KlingResource): Array<{ name: string; value: string }> {
 	return TASK_TYPES.map((t) => ENDPOINTS[t])
 		.filter((e) => !resource || e.resource === resource)
-		.map((e) => ({ name: `${e.resource === 'video' ? 'Video' : 'Image'}: ${e.label}`, value: e.type }));
+		.map((e) => ({ name: `${RESOURCE_LABELS[e.resource]}: ${e.label}`, value: e.type }));
 }

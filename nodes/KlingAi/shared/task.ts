@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { IDataObject } from 'n8n-workflow';
-import { ENDPOINTS, isTaskType, type KlingTaskType } from './endpoints';
+import { ENDPOINTS, isTaskType, type KlingTaskType, type ResultKind } from './endpoints';
+import { parseJsonLossless } from './json';
+import { libraryFromLegacyResult, libraryOutput, type KlingElement, type KlingVoice } from './library';
 
 const numeric = z.union([z.number(), z.string()]).nullish();
 const str = z.union([z.string(), z.number()]).nullish();
@@ -113,7 +115,7 @@ export interface KlingTaskItem extends IDataObject {
 	statusMessage: string;
 	finished: boolean;
 	taskType: KlingTaskType | null;
-	resultKind: 'videos' | 'images' | null;
+	resultKind: ResultKind | null;
 	createdAt: string | null;
 	createdAtMs: number | null;
 	updatedAt: string | null;
@@ -121,6 +123,10 @@ export interface KlingTaskItem extends IDataObject {
 	videos: KlingVideo[];
 	images: KlingImage[];
 	parentVideo: KlingVideo | null;
+	/** Custom voices a voice-clone task made (legacy task_result.voices, new-standard `voice` outputs). */
+	voices: KlingVoice[];
+	/** Elements an element task made (legacy task_result.elements, new-standard `element` outputs). */
+	elements: KlingElement[];
 	unitsDeducted: number | null;
 	/** When Kling deletes the results (30 days after creation), ISO. */
 	resultsExpireAt: string | null;
@@ -167,7 +173,8 @@ const NOT_JSON = Symbol('not-json');
 
 function parseJson(text: string): unknown {
 	try {
-		return JSON.parse(text);
+		// Lossless: a callback's 64-bit element_id keeps every digit (as a string).
+		return parseJsonLossless(text);
 	} catch {
 		return NOT_JSON;
 	}
@@ -227,6 +234,7 @@ export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null
 			watermarkUrl: s(im.watermark_url),
 		})),
 		parentVideo: pv ? mapVideo(pv) : null,
+		...libraryFromLegacyResult(t.task_result),
 		unitsDeducted: toNumber(t.final_unit_deduction),
 		raw: obj,
 	});
@@ -240,9 +248,15 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 	if (!status) throw new KlingPayloadError(`Unknown status "${t.status}"`, 'unknown_status');
 	const videos: KlingVideo[] = [];
 	const images: KlingImage[] = [];
+	const voices: KlingVoice[] = [];
+	const elements: KlingElement[] = [];
 	for (const out of t.outputs ?? []) {
 		const o = out as IDataObject;
-		if (o.type === 'video') {
+		const lib = libraryOutput(o);
+		if (lib) {
+			if ('voice' in lib) voices.push(lib.voice);
+			else elements.push(lib.element);
+		} else if (o.type === 'video') {
 			videos.push({ id: s(o.id), url: s(o.url), watermarkUrl: s(o.watermark_url), durationSeconds: toNumber(o.duration) });
 		} else if (o.type === 'image') {
 			images.push({ index: toNumber(o.index) ?? images.length, url: s(o.url), watermarkUrl: s(o.watermark_url) });
@@ -264,6 +278,8 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		videos,
 		images,
 		parentVideo: null,
+		voices,
+		elements,
 		unitsDeducted: billed,
 		raw: obj,
 	});
@@ -281,6 +297,8 @@ interface ItemParts {
 	videos: KlingVideo[];
 	images: KlingImage[];
 	parentVideo: KlingVideo | null;
+	voices: KlingVoice[];
+	elements: KlingElement[];
 	unitsDeducted: number | null;
 	raw: IDataObject;
 }
@@ -292,7 +310,11 @@ function buildItem(p: ItemParts): KlingTaskItem {
 			? 'videos'
 			: p.images.length
 				? 'images'
-				: null;
+				: p.voices.length
+					? 'voices'
+					: p.elements.length
+						? 'elements'
+						: null;
 	return {
 		taskId: p.taskId,
 		externalTaskId: p.externalTaskId,
@@ -309,6 +331,8 @@ function buildItem(p: ItemParts): KlingTaskItem {
 		videos: p.videos,
 		images: p.images,
 		parentVideo: p.parentVideo,
+		voices: p.voices,
+		elements: p.elements,
 		unitsDeducted: p.unitsDeducted,
 		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
 		raw: p.raw,
