@@ -19,6 +19,7 @@ const { validateCreate, FieldError, promptText, FieldErrorHelpers: V } = require
 const { webhookHeaders, signWebhook } = require('./signing');
 const { makeMp4, makePng, largeMp4Stream } = require('./media');
 const { rngFor } = require('./random');
+const library = require('./library');
 
 /** Task type → endpoint; mirrors nodes/KlingAi/shared/endpoints.ts (a unit test keeps them equal). */
 const ENDPOINTS = Object.freeze({
@@ -36,6 +37,7 @@ const ENDPOINTS = Object.freeze({
 	avatar: { path: '/v1/videos/avatar/image2video', resultKind: 'videos' },
 	advancedLipSync: { path: '/v1/videos/advanced-lip-sync', resultKind: 'videos' },
 	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
+	...library.LIBRARY_ENDPOINTS,
 });
 /** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
 const SYNC_PATHS = Object.freeze({
@@ -324,6 +326,7 @@ class KlingSimulator {
 		this.byExternalId.clear();
 		this.records = [];
 		this.sessions.clear();
+		library.resetLibrary(this);
 		this.requests.length = 0;
 		this.callbacks.length = 0;
 	}
@@ -388,7 +391,7 @@ class KlingSimulator {
 			entry.code = isObj(payload) && typeof payload.code === 'number' ? payload.code : null;
 		}
 		if (res.headersSent || res.destroyed) return;
-		const body = JSON.stringify(payload);
+		const body = library.toWire(JSON.stringify(payload));
 		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers });
 		res.end(body);
 	}
@@ -468,6 +471,7 @@ class KlingSimulator {
 			if (!verdict.ok) return this.fail(res, verdict.code, verdict.message, entry);
 			if (badJson) return this.fail(res, 1200, 'body: is not valid JSON', entry);
 
+			if (library.route(this, method, path, query, body, res, entry)) return;
 			if (path === ACCOUNT_COSTS_PATH) {
 				if (method !== 'GET') return this.fail(res, 1202, `${method} ${path}: method not allowed`, entry);
 				return this.accountCosts(res, query, entry);
@@ -910,6 +914,8 @@ class KlingSimulator {
 
 	/** @param {TaskRecord} rec */
 	buildResult(rec) {
+		const libraryResult = library.resultFor(this, rec);
+		if (libraryResult) return libraryResult;
 		const body = rec.body ?? {};
 		const id = rec.task.task_id;
 		const wm = Boolean(body.watermark_info?.enabled);
@@ -993,7 +999,7 @@ class KlingSimulator {
 			await this.sleep(this.options.callbacks.delayMs);
 			if (this.closed) return;
 		}
-		const body = JSON.stringify(snapshot);
+		const body = library.toWire(JSON.stringify(snapshot));
 		/** @type {CallbackRecord} */
 		const entry = {
 			taskId: snapshot.task_id,
