@@ -66,6 +66,12 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 			return variant === 'new'
 				? { ...common, editMode: 'removal', selectionSession: 'new', videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/5s.mp4', frameIndex: 0, points: '0.77,0.3; 0.5,0.4', prompt: 'Delete the chick from <<<video_1>>>' }
 				: { ...common, editMode: 'swap', selectionSession: 'existing', sessionId: SELECTION_PLACEHOLDER, images: { image: [{ inputType: 'url', data: IMG }] }, prompt: 'Swap it for <<<image_1>>>' };
+		case 'createVoice':
+			return variant === 'videoId' ? { ...common, voiceName: 'From a video', voiceSource: 'videoId', videoId: 'video-123' } : { ...common, voiceName: 'Narrator', voiceSource: 'url', voiceUrl: 'https://example.com/voice.mp3' };
+		case 'createElement':
+			return variant === 'video'
+				? { ...common, elementName: 'Anna', elementDescription: 'A person', referenceType: 'video_refer', referVideoUrl: 'https://example.com/anna.mp4', options: { voiceId: 'voice-1', tags: ['o_102'] } }
+				: { ...common, elementName: 'Fox', elementDescription: 'A red fox', referenceType: 'image_refer', frontalImageInputType: 'url', frontalImage: IMG, referImages: { image: [{ inputType: 'url', data: `${IMG}?side` }] } };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -78,6 +84,8 @@ export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'omniVideo') return ['reference', 'frames'];
 	if (op.value === 'advancedLipSync') return ['session', 'identify'];
 	if (op.value === 'multiElementEdit') return ['existing', 'new'];
+	if (op.value === 'createVoice') return ['url', 'videoId'];
+	if (op.value === 'createElement') return ['images', 'video'];
 	return [undefined];
 }
 

@@ -714,3 +714,6 @@ module.exports = {
 	FieldErrorHelpers: { str, num, arr, media, checkKeys, isObj, missing },
 	DUAL_EFFECT_SCENES,
 };
+
+// The voice and element create validators live in library.js and join VALIDATORS when it loads (after the exports above).
+require('./library');
