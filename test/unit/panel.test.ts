@@ -112,7 +112,7 @@ describe('Get Task', () => {
 	it('defaults to the incoming item\'s task ID and shows a placeholder that cannot pass for a value', () => {
 		for (const name of ['taskId', 'externalTaskId']) {
 			const fields = props.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes('getTask'));
-			expect(fields.length).toBe(2);
+			expect(fields.length).toBe(3); // Video, Image, Library
 			for (const p of fields) {
 				expect(String(p.default)).toMatch(/^=\{\{ \$json\.\w+ \}\}$/);
 				expect(String(p.placeholder)).toMatch(/^e\.g\. /);
