@@ -264,7 +264,7 @@ describe('billing exports', () => {
 			...range,
 			returnAll: false,
 			limit: 7,
-			billingFilters: { apiKeyNames: 'default, ci', productTypes: ['video'], packageIds: 'sim-video-pack-1' },
+			billingFilters: { keyNames: 'default, ci', productTypes: ['video'], packageIds: 'sim-video-pack-1' },
 		});
 		const sent = sim.requests.slice(before).filter((r) => r.path === '/account/billing/package');
 		expect(sent).toHaveLength(1);

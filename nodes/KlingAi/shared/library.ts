@@ -11,7 +11,7 @@
  * (`parseJsonLossless`), so an id above 2^53 arrives as its digit string; a number only reaches this code when
  * the JSON was parsed by someone else first (then String() keeps what is left of it).
  */
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { BILLING_PATHS, ENDPOINTS, LIBRARY_PATHS } from './endpoints';
 import { DEFAULT_RETRY_POLICY, klingApiRequest, type KlingRequestContext, type RetryPolicy } from './transport';
 
@@ -246,7 +246,7 @@ export async function deleteElement(ctx: KlingRequestContext, elementId: string,
 	try {
 		return await postDelete(ctx, LIBRARY_PATHS.deleteElements, body, itemIndex, policy);
 	} catch (error) {
-		if (!isUnknownPath(error)) throw error;
+		if (!isUnknownPath(error)) throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 		return await postDelete(ctx, LIBRARY_PATHS.deleteElementsAlternative, body, itemIndex, policy);
 	}
 }

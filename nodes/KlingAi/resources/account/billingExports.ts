@@ -76,7 +76,7 @@ export const billingExportProperties: INodeProperties[] = [
 		options: [
 			{
 				displayName: 'API Key Names',
-				name: 'apiKeyNames',
+				name: 'keyNames',
 				type: 'string',
 				default: '',
 				description: 'Only tasks of these API keys (comma-separated names)',
@@ -125,7 +125,7 @@ function readFilters(ctx: IExecuteFunctions, i: number, kind: BillingExport): Ar
 		}
 		filters.push({ key, values });
 	};
-	add('api_key_name', 'API Key Names', f.apiKeyNames);
+	add('api_key_name', 'API Key Names', f.keyNames);
 	add('product_type', 'Product Types', f.productTypes);
 	add('package_name', 'Package Names', f.packageNames);
 	add('package_id', 'Package IDs', f.packageIds);

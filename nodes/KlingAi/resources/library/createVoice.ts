@@ -25,8 +25,8 @@ export function readUrl(ctx: IExecuteFunctions, i: number, field: string, parame
 	try {
 		return checkMediaUrl(field, str(ctx, parameter, i));
 	} catch (error) {
-		if (error instanceof MediaInputError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i, description: error.description });
-		throw error;
+		const description = error instanceof MediaInputError ? error.description : undefined;
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex: i, description });
 	}
 }
 

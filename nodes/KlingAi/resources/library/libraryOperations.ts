@@ -19,15 +19,15 @@ export const LIBRARY_LIST_OPERATIONS: INodePropertyOptions[] = [
 
 const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['library'], operation: [operation], ...extra } });
 
-function sourceProperty(operation: string, noun: string): INodeProperties {
+function sourceProperty(operation: string): INodeProperties {
 	return {
 		displayName: 'Source',
 		name: 'librarySource',
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: `My Custom ${noun}`, value: 'custom', description: `${noun} this account created` },
-			{ name: `Kling Preset ${noun}`, value: 'preset', description: `Kling's official ${noun.toLowerCase()}` },
+			{ name: 'Custom (Mine)', value: 'custom', description: 'The ones this account created' },
+			{ name: 'Kling Presets', value: 'preset', description: "Kling's official library" },
 		],
 		default: 'custom',
 		displayOptions: show(operation),
@@ -57,9 +57,9 @@ function returnAllProperties(operation: string): INodeProperties[] {
 }
 
 export const libraryListProperties: INodeProperties[] = [
-	sourceProperty('listVoices', 'Voices'),
+	sourceProperty('listVoices'),
 	...returnAllProperties('listVoices'),
-	sourceProperty('listElements', 'Elements'),
+	sourceProperty('listElements'),
 	{
 		displayName: 'Element API',
 		name: 'elementApi',
@@ -135,7 +135,7 @@ export const deleteElementOperation: SyncOperation = {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 829836802793406551',
-			description: 'The element_id (elements[0].elementId of Create Element, or List Elements). Pass it as text: 64-bit ids lose digits as numbers.',
+			description: 'The element_id (elements[0].elementId of Create Element, or List Elements). Pass it as text: 64-bit IDs lose digits as numbers.',
 		},
 	],
 	async execute(ctx, i) {
