@@ -233,6 +233,7 @@ describe('elements', () => {
 		await refused({ ...ELEMENT, elementName: '' }, /^"Element Name" is required/);
 		await refused({ ...ELEMENT, referImages: { image: [1, 2, 3, 4].map((n) => ({ inputType: 'url', data: `https://example.com/${n}.png` })) } }, /"Other Reference Images" has 4 entries, Kling accepts at most 3/);
 		await refused({ ...ELEMENT, referImages: {} }, /"Other Reference Images" is required/);
+		await refused({ ...ELEMENT, options: { tags: ['o_999'] } }, /^"Tags" has an unknown tag "o_999"/);
 		await refused({ ...ELEMENT, referenceType: 'video_refer', referVideoUrl: '' }, /"Reference Video URL" is empty/);
 		await refused({ resource: 'library', operation: 'deleteElement', elementId: '82983680279340655x' }, /^"Element ID" has "82983680279340655x", which is not a numeric Kling ID/);
 	});
