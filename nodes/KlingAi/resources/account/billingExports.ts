@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { BILLING_MAX_LIMIT, BILLING_MAX_PAGES, exportBilling, type BillingExport } from '../../shared/library';
-import { checkRange, fieldError, str } from '../fields';
+import { fieldError, readLimit, returnAllProperties, str } from '../fields';
 import { toMs } from './getResourcePacks';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -30,7 +30,7 @@ export const billingOperationOptions: INodePropertyOptions[] = [
 
 const ops = Object.keys(BILLING_OPERATIONS);
 export const isBillingOperation = (operation: string): boolean => ops.includes(operation);
-const show = (operation: string[] = ops, extra: IDataObject = {}) => ({ show: { resource: ['account'], operation, ...extra } });
+const show = () => ({ show: { resource: ['account'], operation: ops } });
 
 export const billingExportProperties: INodeProperties[] = [
 	{
@@ -49,23 +49,7 @@ export const billingExportProperties: INodeProperties[] = [
 		description: 'Tasks created until (end_time). Empty = now.',
 		displayOptions: show(),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show(),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: show(ops, { returnAll: [false] }),
-	},
+	...returnAllProperties(show().show),
 	{
 		displayName: 'Filters',
 		name: 'billingFilters',
@@ -142,9 +126,7 @@ export async function executeBillingExport(ctx: IExecuteFunctions, operation: st
 	// Kling: "The start time must be earlier than the end time."
 	if (startMs >= endMs) throw fieldError(ctx, i, 'Start Time', 'must be before End Time');
 	const filters = readFilters(ctx, i, kind);
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', i, 50) as number);
-	if (!returnAll) checkRange(ctx, i, 'Limit', limit, 1, BILLING_MAX_LIMIT * BILLING_MAX_PAGES, true);
+	const limit = readLimit(ctx, i, BILLING_MAX_LIMIT * BILLING_MAX_PAGES);
 	const records = await exportBilling(ctx, kind, { startTimeMs: startMs, endTimeMs: endMs, filters }, limit, i);
 	return records.map((json) => ({ json, pairedItem: { item: i } }));
 }

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { resolveMediaInput, resolveMediaList, mediaInputProperties, mediaListProperty } from '../../shared/inputs';
 import { LIBRARY_LISTS, LIBRARY_MAX_PAGE_NUM, createLegacyElement, deleteElement, deleteVoice, listLibrary, type LibraryList } from '../../shared/library';
-import { checkRange, fieldError, options, readIdList, str } from '../fields';
+import { fieldError, options, readIdList, readLimit, returnAllProperties, str } from '../fields';
 import type { SyncOperation } from '../types';
 import { FRONTAL_IMAGE, REFER_IMAGES, elementNameProperties, elementTagsOption, readElementBasics } from './createElement';
 
@@ -17,7 +17,7 @@ export const LIBRARY_LIST_OPERATIONS: INodePropertyOptions[] = [
 	{ name: 'List Elements', value: 'listElements', action: 'List elements', description: 'List your custom elements or Kling\'s preset elements, one item per element' },
 ];
 
-const show = (operation: string, extra: IDataObject = {}) => ({ show: { resource: ['library'], operation: [operation], ...extra } });
+const show = (operation: string) => ({ show: { resource: ['library'], operation: [operation] } });
 
 function sourceProperty(operation: string): INodeProperties {
 	return {
@@ -34,31 +34,9 @@ function sourceProperty(operation: string): INodeProperties {
 	};
 }
 
-function returnAllProperties(operation: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: show(operation),
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: show(operation, { returnAll: [false] }),
-		},
-	];
-}
-
 export const libraryListProperties: INodeProperties[] = [
 	sourceProperty('listVoices'),
-	...returnAllProperties('listVoices'),
+	...returnAllProperties(show('listVoices').show),
 	sourceProperty('listElements'),
 	{
 		displayName: 'Element API',
@@ -73,7 +51,7 @@ export const libraryListProperties: INodeProperties[] = [
 		description: 'Kling keeps the two element APIs apart: each lists only its own elements',
 		displayOptions: show('listElements'),
 	},
-	...returnAllProperties('listElements'),
+	...returnAllProperties(show('listElements').show),
 ];
 
 function listOf(ctx: IExecuteFunctions, i: number, operation: string): LibraryList {
@@ -89,9 +67,7 @@ function listOf(ctx: IExecuteFunctions, i: number, operation: string): LibraryLi
 /** List Voices / List Elements: one item per voice or element, Return All or up to Limit. */
 export async function executeLibraryList(ctx: IExecuteFunctions, operation: string, i: number): Promise<INodeExecutionData[]> {
 	const list = listOf(ctx, i, operation);
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', i, 50) as number);
-	if (!returnAll) checkRange(ctx, i, 'Limit', limit, 1, LIBRARY_LISTS[list].maxPageSize * LIBRARY_MAX_PAGE_NUM, true);
+	const limit = readLimit(ctx, i, LIBRARY_LISTS[list].maxPageSize * LIBRARY_MAX_PAGE_NUM);
 	const entries = await listLibrary(ctx, list, limit, i);
 	return entries.map((entry) => ({ json: entry as unknown as IDataObject, pairedItem: { item: i } }));
 }
