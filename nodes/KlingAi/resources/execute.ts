@@ -4,11 +4,9 @@ import { executeBillingExport, isBillingOperation } from './account/billingExpor
 import { executeGetResourcePacks } from './account/getResourcePacks';
 import { executeLibraryList } from './library/libraryOperations';
 import { asNodeError, buildCreateBody, sendCreate } from './create';
-import { findCreateOperation, findSyncOperation, type CreateOperation } from './index';
-import { executeGetTask, executeListTasks } from './task/taskOperations';
+import { TASK_RESOURCES, findCreateOperation, findSyncOperation, type CreateOperation } from './index';
 import type { KlingResource } from '../shared/endpoints';
-
-const isTaskResource = (resource: string): resource is KlingResource => resource === 'video' || resource === 'image' || resource === 'library';
+import { executeGetTask, executeListTasks } from './task/taskOperations';
 
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
@@ -51,12 +49,13 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 		return handled ?? [await createWithoutWaiting(ctx, create, items.length)];
 	}
 	const sync = findSyncOperation(resource, operation);
+	const taskResource = (TASK_RESOURCES as readonly string[]).includes(resource) ? (resource as KlingResource) : undefined;
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			if (sync) out.push({ json: await sync.execute(ctx, i), pairedItem: { item: i } });
-			else if (isTaskResource(resource) && operation === 'getTask') out.push(...(await executeGetTask(ctx, resource, i)));
-			else if (isTaskResource(resource) && operation === 'listTasks') out.push(...(await executeListTasks(ctx, resource, i)));
+			else if (taskResource && operation === 'getTask') out.push(...(await executeGetTask(ctx, taskResource, i)));
+			else if (taskResource && operation === 'listTasks') out.push(...(await executeListTasks(ctx, taskResource, i)));
 			else if (resource === 'library' && (operation === 'listVoices' || operation === 'listElements')) out.push(...(await executeLibraryList(ctx, operation, i)));
 			else if (resource === 'account' && isBillingOperation(operation)) out.push(...(await executeBillingExport(ctx, operation, i)));
 			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));

@@ -52,6 +52,9 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 /** Synchronous calls offered as operations (no task). */
 export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection, ...LIBRARY_SYNC_OPERATIONS];
 
+/** Resources with tasks (Get Task / List Tasks); the order of the node's resource list. */
+export const TASK_RESOURCES: readonly KlingResource[] = ['video', 'image', 'library'];
+
 export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
 	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
 }
@@ -63,7 +66,7 @@ export function findCreateOperation(resource: string, operation: string): Create
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
 function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
-	const noun = resource;
+	const noun = RESOURCE_LABELS[resource].toLowerCase();
 	const article = resource === 'image' ? 'an' : 'a';
 	return [
 		{
@@ -108,7 +111,7 @@ export function operationSubtitle(): string {
 	for (const op of [...CREATE_OPERATIONS, ...SYNC_OPERATIONS]) labels[`${op.resource}:${op.value}`] = op.name;
 	for (const op of LIBRARY_LIST_OPERATIONS) labels[`library:${String(op.value)}`] = op.name;
 	for (const op of billingOperationOptions) labels[`account:${String(op.value)}`] = op.name;
-	for (const resource of ['video', 'image', 'library'] as const) {
+	for (const resource of TASK_RESOURCES) {
 		const noun = RESOURCE_LABELS[resource];
 		labels[`${resource}:getTask`] = `Get ${noun} Task`;
 		labels[`${resource}:listTasks`] = `List ${noun} Tasks`;
@@ -198,12 +201,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		...(extras.createCommon ?? []),
 		...callbackProperties(CREATE_OPERATIONS),
 		...CREATE_OPERATIONS.map(optionsCollection),
-		...getTaskProperties('video'),
-		...listTasksProperties('video'),
-		...getTaskProperties('image'),
-		...listTasksProperties('image'),
-		...getTaskProperties('library'),
-		...listTasksProperties('library'),
+		...TASK_RESOURCES.flatMap((resource) => [...getTaskProperties(resource), ...listTasksProperties(resource)]),
 		...libraryListProperties,
 		...getResourcePacksProperties,
 		...billingExportProperties,

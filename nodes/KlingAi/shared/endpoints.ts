@@ -7,6 +7,9 @@
 export type KlingResource = 'video' | 'image' | 'library';
 export type ResultKind = 'videos' | 'images' | 'voices' | 'elements';
 
+/** Human name of each resource (option lists, messages). */
+export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', library: 'Library' };
+
 export interface KlingEndpoint {
 	/** Stable id used in node parameters, URLs and items. */
 	readonly type: KlingTaskType;
@@ -142,8 +145,6 @@ export function endpointsOf(resource: KlingResource): KlingEndpoint[] {
 export function queryPath(type: KlingTaskType, id: string): string {
 	return `${ENDPOINTS[type].path}/${encodeURIComponent(id)}`;
 }
-
-export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', library: 'Library' };
 
 /** Option list for n8n multiOptions/options parameters. */
 export function taskTypeOptions(resource?: KlingResource): Array<{ name: string; value: string }> {

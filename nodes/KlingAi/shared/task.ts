@@ -303,18 +303,16 @@ interface ItemParts {
 	raw: IDataObject;
 }
 
+/** The result kind a task without a known type shows: what its result lists hold. */
+function resultKindOf(p: Pick<ItemParts, 'videos' | 'images' | 'voices' | 'elements'>): ResultKind | null {
+	if (p.videos.length) return 'videos';
+	if (p.images.length) return 'images';
+	if (p.voices.length) return 'voices';
+	return p.elements.length ? 'elements' : null;
+}
+
 function buildItem(p: ItemParts): KlingTaskItem {
-	const resultKind = p.taskType
-		? ENDPOINTS[p.taskType].resultKind
-		: p.videos.length
-			? 'videos'
-			: p.images.length
-				? 'images'
-				: p.voices.length
-					? 'voices'
-					: p.elements.length
-						? 'elements'
-						: null;
+	const resultKind = p.taskType ? ENDPOINTS[p.taskType].resultKind : resultKindOf(p);
 	return {
 		taskId: p.taskId,
 		externalTaskId: p.externalTaskId,
