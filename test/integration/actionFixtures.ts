@@ -80,6 +80,12 @@ export function baseParameters(op: CreateOperation, variant?: string): IDataObje
 			return variant === 'url'
 				? { ...common, videoSource: 'videoUrl', videoUrlInputType: 'url', videoUrl: 'https://example.com/silent.mp4', options: { bgmPrompt: 'calm piano' } }
 				: { ...common, videoSource: 'videoId', videoId: 'video-123', options: { soundEffectPrompt: 'rain on a roof', asmrMode: true } };
+		case 'createVoice':
+			return variant === 'videoId' ? { ...common, voiceName: 'From a video', voiceSource: 'videoId', videoId: 'video-123' } : { ...common, voiceName: 'Narrator', voiceSource: 'url', voiceUrl: 'https://example.com/voice.mp3' };
+		case 'createElement':
+			return variant === 'video'
+				? { ...common, elementName: 'Anna', elementDescription: 'A person', referenceType: 'video_refer', referVideoUrl: 'https://example.com/anna.mp4', options: { voiceId: 'voice-1', tags: ['o_102'] } }
+				: { ...common, elementName: 'Fox', elementDescription: 'A red fox', referenceType: 'image_refer', frontalImageInputType: 'url', frontalImage: IMG, referImages: { image: [{ inputType: 'url', data: `${IMG}?side` }] } };
 		default:
 			throw new Error(`no fixture for ${op.value}`);
 	}
@@ -94,6 +100,8 @@ export function variantsOf(op: CreateOperation): Array<string | undefined> {
 	if (op.value === 'multiElementEdit') return ['existing', 'new'];
 	if (op.value === 'omniImage') return ['single', 'series'];
 	if (op.value === 'videoToAudio') return ['id', 'url'];
+	if (op.value === 'createVoice') return ['url', 'videoId'];
+	if (op.value === 'createElement') return ['images', 'video'];
 	return [undefined];
 }
 

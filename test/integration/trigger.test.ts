@@ -229,6 +229,8 @@ describe('Kling AI Trigger: callbacks from the simulator', () => {
 				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'resultsExpireAt', 'raw',
 				// Result kinds of issue 14 (empty for a video task).
 				'audios', 'seriesImages', 'resultType',
+				// Library results (voices, elements; empty for a video task).
+				'voices', 'elements',
 			].sort(),
 		);
 	});

@@ -20,6 +20,7 @@ const { webhookHeaders, signWebhook } = require('./signing');
 const { makeMp4, makePng, makeMp3, makeWav, largeMp4Stream } = require('./media');
 const families = require('./mediaFamilies');
 const { rngFor } = require('./random');
+const library = require('./library');
 
 /** Task type → endpoint; mirrors nodes/KlingAi/shared/endpoints.ts (a unit test keeps them equal). */
 const ENDPOINTS = Object.freeze({
@@ -38,6 +39,7 @@ const ENDPOINTS = Object.freeze({
 	advancedLipSync: { path: '/v1/videos/advanced-lip-sync', resultKind: 'videos' },
 	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
 	...families.ENDPOINTS,
+	...library.LIBRARY_ENDPOINTS,
 });
 /** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
 const SYNC_PATHS = Object.freeze({
@@ -327,6 +329,7 @@ class KlingSimulator {
 		this.byExternalId.clear();
 		this.records = [];
 		this.sessions.clear();
+		library.resetLibrary(this);
 		this.requests.length = 0;
 		this.callbacks.length = 0;
 	}
@@ -391,7 +394,7 @@ class KlingSimulator {
 			entry.code = isObj(payload) && typeof payload.code === 'number' ? payload.code : null;
 		}
 		if (res.headersSent || res.destroyed) return;
-		const body = JSON.stringify(payload);
+		const body = library.toWire(JSON.stringify(payload));
 		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers });
 		res.end(body);
 	}
@@ -471,6 +474,7 @@ class KlingSimulator {
 			if (!verdict.ok) return this.fail(res, verdict.code, verdict.message, entry);
 			if (badJson) return this.fail(res, 1200, 'body: is not valid JSON', entry);
 
+			if (library.route(this, method, path, query, body, res, entry)) return;
 			if (path === ACCOUNT_COSTS_PATH) {
 				if (method !== 'GET') return this.fail(res, 1202, `${method} ${path}: method not allowed`, entry);
 				return this.accountCosts(res, query, entry);
@@ -918,6 +922,8 @@ class KlingSimulator {
 
 	/** @param {TaskRecord} rec */
 	buildResult(rec) {
+		const libraryResult = library.resultFor(this, rec);
+		if (libraryResult) return libraryResult;
 		const body = rec.body ?? {};
 		const id = rec.task.task_id;
 		const wm = Boolean(body.watermark_info?.enabled);
@@ -1003,7 +1009,7 @@ class KlingSimulator {
 			await this.sleep(this.options.callbacks.delayMs);
 			if (this.closed) return;
 		}
-		const body = JSON.stringify(snapshot);
+		const body = library.toWire(JSON.stringify(snapshot));
 		/** @type {CallbackRecord} */
 		const entry = {
 			taskId: snapshot.task_id,

@@ -723,3 +723,6 @@ module.exports = {
 };
 // Audio and newer image families (test/simulator/mediaFamilies.js), after the exports it uses.
 Object.assign(VALIDATORS, require('./mediaFamilies').VALIDATORS);
+
+// The voice and element create validators live in library.js and join VALIDATORS when it loads (after the exports above).
+require('./library');

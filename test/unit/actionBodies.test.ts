@@ -71,7 +71,10 @@ describe('registry', () => {
 			['aiMultiShot', 'expandImage', 'generateImage', 'getTask', 'imageRecognize', 'listTasks', 'multiImageToImage', 'omniImage', 'virtualTryOn'].sort(),
 		);
 		expect(byResource.audio.map((o) => o.value).sort()).toEqual(['getTask', 'listTasks', 'textToAudio', 'textToSpeech', 'videoToAudio'].sort());
-		expect(byResource.account.map((o) => o.value)).toEqual(['getResourcePacks']);
+		expect(byResource.account.map((o) => o.value)).toEqual(['getBalanceDeductions', 'getResourcePacks', 'getUnitDeductions']);
+		expect(byResource.library.map((o) => o.value).sort()).toEqual(
+			['createElement', 'createElementLegacy', 'createVoice', 'deleteElement', 'deleteVoice', 'getTask', 'listElements', 'listTasks', 'listVoices'].sort(),
+		);
 		for (const list of Object.values(byResource)) for (const o of list) expect(o.action).toBeTruthy();
 		expect(node.description.usableAsTool).toBe(true);
 	});

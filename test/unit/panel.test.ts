@@ -112,8 +112,8 @@ describe('Get Task', () => {
 	it('defaults to the incoming item\'s task ID and shows a placeholder that cannot pass for a value', () => {
 		for (const name of ['taskId', 'externalTaskId']) {
 			const fields = props.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes('getTask'));
-			// One per resource with tasks: video, image, audio.
-			expect(fields.length).toBe(3);
+			// One per resource with tasks: video, image, audio, library.
+			expect(fields.length).toBe(4);
 			for (const p of fields) {
 				expect(String(p.default)).toMatch(/^=\{\{ \$json\.\w+ \}\}$/);
 				expect(String(p.placeholder)).toMatch(/^e\.g\. /);

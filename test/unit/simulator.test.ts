@@ -408,6 +408,34 @@ const VALIDATION: Record<string, { valid: Array<Record<string, unknown>>; invali
 	},
 	// Audio and newer image families (kling-api-2026.md b.8–b.15).
 	...MEDIA_VALIDATION,
+	// Voices and elements: test/unit/library.test.ts has the documented examples and the lists / deletes.
+	customVoice: {
+		valid: [{ voice_name: 'Narrator', voice_url: 'https://x.test/voice.mp3', external_task_id: 'v-voice-1' }, { voice_name: 'From video', video_id: 'video-1', voice_url: '' }],
+		invalid: [
+			[{ voice_url: 'https://x.test/voice.mp3' }, 'voice_name'],
+			[{ voice_name: 'x'.repeat(21), video_id: 'v' }, 'voice_name'],
+			[{ voice_name: 'No source' }, 'voice_url'],
+			[{ voice_name: 'n', voice_url: 'https://x.test/voice.ogg' }, 'voice_url'],
+			[{ voice_name: 'n', voice_url: B64 }, 'voice_url'],
+		],
+	},
+	customElement: {
+		valid: [
+			{ element_name: 'Fox', element_description: 'A red fox', reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [{ image_url: B64 }] }, tag_list: [{ tag_id: 'o_103' }] },
+			{ element_name: 'Anna', element_description: 'A person', reference_type: 'video_refer', element_video_list: { refer_videos: [{ video_url: 'https://x.test/anna.mp4' }] }, element_voice_id: 'voice-1' },
+		],
+		invalid: [
+			[{ element_description: 'd', reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [{ image_url: IMG }] } }, 'element_name'],
+			[{ element_name: 'n', element_description: 'd'.repeat(101), reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [{ image_url: IMG }] } }, 'element_description'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'image_refer' }, 'element_image_list'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [] } }, 'element_image_list.refer_images'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [1, 2, 3, 4].map((n) => ({ image_url: `${IMG}?${n}` })) } }, 'element_image_list.refer_images'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'video_refer', element_video_list: { refer_videos: [{ video_url: 'https://x.test/a.mp4' }, { video_url: 'https://x.test/b.mp4' }] } }, 'element_video_list.refer_videos'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'video_refer', element_video_list: { refer_videos: [{ video_url: B64 }] } }, 'element_video_list.refer_videos[0].video_url'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'audio_refer' }, 'reference_type'],
+			[{ element_name: 'n', element_description: 'd', reference_type: 'image_refer', element_image_list: { frontal_image: IMG, refer_images: [{ image_url: IMG }] }, tag_list: [{ tag_id: 'o_999' }] }, 'tag_list[0].tag_id'],
+		],
+	},
 };
 
 describe('create-body validation per endpoint (1200/1201 naming the field)', () => {

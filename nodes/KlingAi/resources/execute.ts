@@ -1,6 +1,8 @@
 /** execute() of the Kling AI node: routes each operation, one result per input item, continueOnFail per item. */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { executeBillingExport, isBillingOperation } from './account/billingExports';
 import { executeGetResourcePacks } from './account/getResourcePacks';
+import { executeLibraryList } from './library/libraryOperations';
 import { asNodeError, buildCreateBody, sendCreate } from './create';
 import { TASK_RESOURCES, findCreateOperation, findSyncOperation, type CreateOperation } from './index';
 import type { KlingResource } from '../shared/endpoints';
@@ -54,6 +56,8 @@ export async function executeKlingAi(ctx: IExecuteFunctions, runCreate?: CreateR
 			if (sync) out.push({ json: await sync.execute(ctx, i), pairedItem: { item: i } });
 			else if (taskResource && operation === 'getTask') out.push(...(await executeGetTask(ctx, taskResource, i)));
 			else if (taskResource && operation === 'listTasks') out.push(...(await executeListTasks(ctx, taskResource, i)));
+			else if (resource === 'library' && (operation === 'listVoices' || operation === 'listElements')) out.push(...(await executeLibraryList(ctx, operation, i)));
+			else if (resource === 'account' && isBillingOperation(operation)) out.push(...(await executeBillingExport(ctx, operation, i)));
 			else if (resource === 'account' && operation === 'getResourcePacks') out.push(...(await executeGetResourcePacks(ctx, i)));
 			else throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, { itemIndex: i });
 		} catch (error) {

@@ -5,6 +5,7 @@
 import {
 	NodeOperationError,
 	type IDataObject,
+	type IDisplayOptions,
 	type IExecuteFunctions,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -266,4 +267,35 @@ export function elementIdsOption(description: string, displayOptions?: INodeProp
 /** `element_list` entries with every digit of the 64-bit ids kept (sent as bare JSON integers). */
 export function elementList(ids: string[] | undefined): IDataObject[] | undefined {
 	return ids?.map((id) => ({ element_id: jsonInteger(id) }) as unknown as IDataObject);
+}
+
+/** Return All + Limit (n8n's list convention), shown with `show`; Limit only while Return All is off. */
+export function returnAllProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** How many results to return: Infinity for Return All, else Limit checked against 1…max. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number, max: number): number {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Number.POSITIVE_INFINITY;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+	checkRange(ctx, itemIndex, 'Limit', limit, 1, max, true);
+	return limit;
 }

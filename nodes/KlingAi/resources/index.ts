@@ -11,11 +11,15 @@ import { aiMultiShot } from './image/aiMultiShot';
 import { imageRecognize } from './image/imageRecognize';
 import { multiImageToImage } from './image/multiImageToImage';
 import { omniImage } from './image/omniImage';
+import { billingExportProperties, billingOperationOptions } from './account/billingExports';
 import { getResourcePacksProperties } from './account/getResourcePacks';
 import { callbackProperties, externalTaskIdOption } from './create';
 import { expandImage } from './image/expandImage';
 import { generateImage } from './image/generateImage';
 import { virtualTryOn } from './image/virtualTryOn';
+import { createElement } from './library/createElement';
+import { createVoice } from './library/createVoice';
+import { LIBRARY_LIST_OPERATIONS, LIBRARY_SYNC_OPERATIONS, libraryListProperties } from './library/libraryOperations';
 import { getTaskProperties, listTasksProperties } from './task/taskOperations';
 import type { CreateOperation, SyncOperation } from './types';
 import { applyEffect } from './video/applyEffect';
@@ -53,13 +57,15 @@ export const CREATE_OPERATIONS: readonly CreateOperation[] = [
 	aiMultiShot,
 	textToAudio,
 	videoToAudio,
+	createVoice,
+	createElement,
 ];
 
 /** Synchronous calls offered as operations (no task). */
-export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection, textToSpeech, imageRecognize];
+export const SYNC_OPERATIONS: readonly SyncOperation[] = [identifyFace, multiElementSelection, textToSpeech, imageRecognize, ...LIBRARY_SYNC_OPERATIONS];
 
 /** Resources with tasks (Get Task / List Tasks); the order of the node's resource list. */
-export const TASK_RESOURCES: readonly KlingResource[] = ['video', 'image', 'audio'];
+export const TASK_RESOURCES: readonly KlingResource[] = ['video', 'image', 'audio', 'library'];
 
 export function findSyncOperation(resource: string, operation: string): SyncOperation | undefined {
 	return SYNC_OPERATIONS.find((o) => o.resource === resource && o.value === operation);
@@ -90,7 +96,7 @@ function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 	];
 }
 
-function operationProperty(resource: KlingResource, defaultOperation: string): INodeProperties {
+function operationProperty(resource: KlingResource, defaultOperation: string, extra: INodePropertyOptions[] = []): INodeProperties {
 	const creates = [...CREATE_OPERATIONS, ...SYNC_OPERATIONS].filter((o) => o.resource === resource).map((o) => ({
 		name: o.name,
 		value: o.value,
@@ -103,7 +109,7 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource] } },
-		options: [...creates, ...taskReadOptions(resource)].sort(byName),
+		options: [...creates, ...extra, ...taskReadOptions(resource)].sort(byName),
 		default: defaultOperation,
 	};
 }
@@ -115,6 +121,8 @@ function operationProperty(resource: KlingResource, defaultOperation: string): I
 export function operationSubtitle(): string {
 	const labels: Record<string, string> = { 'account:getResourcePacks': 'Get Resource Packs' };
 	for (const op of [...CREATE_OPERATIONS, ...SYNC_OPERATIONS]) labels[`${op.resource}:${op.value}`] = op.name;
+	for (const op of LIBRARY_LIST_OPERATIONS) labels[`library:${String(op.value)}`] = op.name;
+	for (const op of billingOperationOptions) labels[`account:${String(op.value)}`] = op.name;
 	for (const resource of TASK_RESOURCES) {
 		const noun = RESOURCE_LABELS[resource];
 		labels[`${resource}:getTask`] = `Get ${noun} Task`;
@@ -145,6 +153,7 @@ const resourceProperty: INodeProperties = {
 		{ name: 'Account', value: 'account', description: 'Resource packs and remaining credits' },
 		{ name: 'Audio', value: 'audio', description: 'Text to speech, sound effects and sound for videos' },
 		{ name: 'Image', value: 'image', description: 'Generate, expand and try on images' },
+		{ name: 'Library', value: 'library', description: 'Custom and preset voices and elements: create, list, delete' },
 		{ name: 'Video', value: 'video', description: 'Generate, extend, lip-sync and add effects to videos' },
 	],
 	default: 'video',
@@ -163,7 +172,8 @@ const accountOperation: INodeProperties = {
 			action: 'Get resource packs',
 			description: 'Get the resource packs of the account with their remaining quantity (/account/costs)',
 		},
-	],
+		...billingOperationOptions,
+	].sort(byName),
 	default: 'getResourcePacks',
 };
 
@@ -197,6 +207,7 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		operationProperty('video', 'textToVideo'),
 		operationProperty('image', 'generateImage'),
 		operationProperty('audio', 'textToSpeech'),
+		operationProperty('library', 'createVoice', LIBRARY_LIST_OPERATIONS),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
@@ -205,6 +216,8 @@ export function composeProperties(extras: ComposeExtras = {}): INodeProperties[]
 		...callbackProperties(CREATE_OPERATIONS),
 		...CREATE_OPERATIONS.map(optionsCollection),
 		...TASK_RESOURCES.flatMap((resource) => [...getTaskProperties(resource), ...listTasksProperties(resource)]),
+		...libraryListProperties,
 		...getResourcePacksProperties,
+		...billingExportProperties,
 	];
 }

@@ -4,13 +4,13 @@
  * Adding an endpoint = one row here + one description file under resources/.
  */
 
-export type KlingResource = 'video' | 'image' | 'audio';
+export type KlingResource = 'video' | 'image' | 'audio' | 'library';
 /**
  * What a task type returns. 'videos+audios' = both lists at once (video to audio: the video with its new
  * sound track, and the sound track alone). Omni image series and AI multi-shot angle sets are 'images'
  * (`seriesImages`, `images[].angleUrls` in the item).
  */
-export type ResultKind = 'videos' | 'images' | 'audios' | 'videos+audios';
+export type ResultKind = 'videos' | 'images' | 'audios' | 'videos+audios' | 'voices' | 'elements';
 
 /** File types results download as, with their MIME types (the extension is taken from the URL when Kling's name has one). */
 export const FILE_TYPES = {
@@ -26,7 +26,7 @@ export const FILE_TYPES = {
 export type FileType = keyof typeof FILE_TYPES;
 
 /** Human name of each resource (option lists, messages). */
-export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', audio: 'Audio' };
+export const RESOURCE_LABELS: Readonly<Record<KlingResource, string>> = { video: 'Video', image: 'Image', audio: 'Audio', library: 'Library' };
 
 export interface KlingEndpoint {
 	/** Stable id used in node parameters, URLs and items. */
@@ -68,6 +68,8 @@ export const TASK_TYPES = [
 	'omniImage',
 	'multiImageToImage',
 	'aiMultiShot',
+	'customVoice',
+	'customElement',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -78,6 +80,9 @@ export const RESULT_KINDS: Readonly<Record<ResultKind, { fileExtension: KlingEnd
 	images: { fileExtension: 'png', mimeType: 'image/png' },
 	audios: { fileExtension: 'mp3', mimeType: 'audio/mpeg' },
 	'videos+audios': { fileExtension: 'mp4', mimeType: 'video/mp4' },
+	// Library results are ids, not files: a voice's trial_url is an audio preview, an element's images are its references.
+	voices: { fileExtension: 'mp3', mimeType: 'audio/mpeg' },
+	elements: { fileExtension: 'png', mimeType: 'image/png' },
 };
 
 const row =
@@ -96,6 +101,7 @@ const row =
 const video = row('video', 'videos');
 const image = row('image', 'images');
 const audio = row('audio', 'audios');
+const library = (resultKind: ResultKind) => row('library', resultKind);
 
 export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	textToVideo: video('textToVideo', 'Text to Video', '/v1/videos/text2video'),
@@ -120,6 +126,9 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	// DOC-NEW documents the query of this path by task_id only (no external_task_id row), but the create
 	// takes external_task_id; whether GET {path}/{external id} finds the task is undocumented.
 	aiMultiShot: image('aiMultiShot', 'AI Multi-Shot', '/v1/general/ai-multi-shot'),
+	// Voice clone and advanced element: async tasks (query {path}/{id}, list {path}?pageNum&pageSize) (kling-api-2026.md b.10, b.11).
+	customVoice: library('voices')('customVoice', 'Create Voice', '/v1/general/custom-voices'),
+	customElement: library('elements')('customElement', 'Create Element', '/v1/general/advanced-custom-elements'),
 };
 
 /**
@@ -141,6 +150,25 @@ export const SYNC_PATHS = {
 export type KlingSyncCall = keyof typeof SYNC_PATHS;
 
 export const ACCOUNT_COSTS_PATH = '/account/costs';
+
+/** The voice and element libraries beside their create tasks (kling-api-2026.md b.10, b.11; DOC-26 L6035–6915). */
+export const LIBRARY_PATHS = {
+	presetVoices: '/v1/general/presets-voices',
+	deleteVoices: '/v1/general/delete-voices',
+	presetElements: '/v1/general/advanced-presets-elements',
+	/**
+	 * Element delete: DOC-26, the DOC-NEW image pages and DOC-CN name delete-elements; the DOC-NEW video pages
+	 * name delete-advanced-elements. The node sends the first and falls back to the second on a 404 (path unknown).
+	 */
+	deleteElements: '/v1/general/delete-elements',
+	deleteElementsAlternative: '/v1/general/delete-advanced-elements',
+	/** The older synchronous element API (DOC-CN custom-elements.md): create answers the element itself. */
+	legacyElements: '/v1/general/custom-elements',
+	legacyPresetElements: '/v1/general/presets-elements',
+} as const;
+
+/** Billing exports, cursor-paged (kling-api-2026.md b.17). */
+export const BILLING_PATHS = { balance: '/account/billing/balance', package: '/account/billing/package' } as const;
 
 export function isTaskType(value: unknown): value is KlingTaskType {
 	return typeof value === 'string' && (TASK_TYPES as readonly string[]).includes(value);

@@ -44,3 +44,50 @@ export function serializeJsonBody(body: unknown): string {
 	if (json === undefined) return 'null';
 	return json.replace(new RegExp(`"${marker}(\\d+)"`, 'g'), '$1');
 }
+
+/**
+ * JSON.parse for Kling's answers, except that an integer too large for a JavaScript number (> 2^53, e.g. an
+ * element_id such as 829836802793406551) becomes its digit string instead of a rounded number. Only bare
+ * integer tokens outside strings are touched; everything else parses exactly as JSON.parse does (and throws
+ * where it throws).
+ */
+export function parseJsonLossless(text: string): unknown {
+	return JSON.parse(quoteLongIntegers(text));
+}
+
+/** The JSON text with every integer token beyond Number.MAX_SAFE_INTEGER turned into a JSON string. */
+export function quoteLongIntegers(text: string): string {
+	// Fast path: no run of 16+ digits at all, so nothing can be unsafe.
+	if (!/\d{16}/.test(text)) return text;
+	let out = '';
+	let last = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i++; // backslash: skip the escaped character
+			else if (c === 0x22) inString = false;
+			continue;
+		}
+		if (c === 0x22) {
+			inString = true;
+			continue;
+		}
+		const isDigit = c >= 0x30 && c <= 0x39;
+		if (!isDigit && c !== 0x2d) continue;
+		// A number token: [-]digits[.digits][e[+-]digits]
+		let j = i + (c === 0x2d ? 1 : 0);
+		while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
+		const next = text[j];
+		const integer = next !== '.' && next !== 'e' && next !== 'E';
+		const token = text.slice(i, j);
+		if (integer && token.replace('-', '').length >= 16 && !Number.isSafeInteger(Number(token))) {
+			out += `${text.slice(last, i)}"${token}"`;
+			last = j;
+		}
+		// Skip the rest of a non-integer number so its fraction/exponent digits are not read as a token.
+		while (j < text.length && /[0-9.eE+-]/.test(text[j])) j++;
+		i = j - 1;
+	}
+	return last === 0 ? text : out + text.slice(last);
+}

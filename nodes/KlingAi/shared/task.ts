@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { IDataObject } from 'n8n-workflow';
 import { ENDPOINTS, isTaskType, type KlingTaskType, type ResultKind } from './endpoints';
+import { parseJsonLossless } from './json';
+import { libraryFromLegacyResult, libraryOutput, type KlingElement, type KlingVoice } from './library';
 
 const numeric = z.union([z.number(), z.string()]).nullish();
 const str = z.union([z.string(), z.number()]).nullish();
@@ -159,6 +161,10 @@ export interface KlingTaskItem extends IDataObject {
 	/** Omni image `result_type` ("single" | "series"); null for other kinds. */
 	resultType: string | null;
 	parentVideo: KlingVideo | null;
+	/** Custom voices a voice-clone task made (legacy task_result.voices, new-standard `voice` outputs). */
+	voices: KlingVoice[];
+	/** Elements an element task made (legacy task_result.elements, new-standard `element` outputs). */
+	elements: KlingElement[];
 	unitsDeducted: number | null;
 	/** When Kling deletes the results (30 days after creation), ISO. */
 	resultsExpireAt: string | null;
@@ -237,7 +243,8 @@ const NOT_JSON = Symbol('not-json');
 
 function parseJson(text: string): unknown {
 	try {
-		return JSON.parse(text);
+		// Lossless: a callback's 64-bit element_id keeps every digit (as a string).
+		return parseJsonLossless(text);
 	} catch {
 		return NOT_JSON;
 	}
@@ -296,6 +303,7 @@ export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null
 		seriesImages: (t.task_result?.series_images ?? []).map((im, i) => mapImage(im as IDataObject, i)),
 		resultType: s(t.task_result?.result_type),
 		parentVideo: pv ? mapVideo(pv) : null,
+		...libraryFromLegacyResult(t.task_result),
 		unitsDeducted: toNumber(t.final_unit_deduction),
 		raw: obj,
 	});
@@ -310,9 +318,15 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 	const videos: KlingVideo[] = [];
 	const images: KlingImage[] = [];
 	const audios: KlingAudio[] = [];
+	const voices: KlingVoice[] = [];
+	const elements: KlingElement[] = [];
 	for (const out of t.outputs ?? []) {
 		const o = out as IDataObject;
-		if (o.type === 'video') {
+		const lib = libraryOutput(o);
+		if (lib) {
+			if ('voice' in lib) voices.push(lib.voice);
+			else elements.push(lib.element);
+		} else if (o.type === 'video') {
 			videos.push({ id: s(o.id), url: s(o.url), watermarkUrl: s(o.watermark_url), durationSeconds: toNumber(o.duration) });
 		} else if (o.type === 'image') {
 			images.push(mapImage(o, images.length));
@@ -339,6 +353,8 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		seriesImages: [],
 		resultType: null,
 		parentVideo: null,
+		voices,
+		elements,
 		unitsDeducted: billed,
 		raw: obj,
 	});
@@ -359,15 +375,19 @@ interface ItemParts {
 	seriesImages: KlingImage[];
 	resultType: string | null;
 	parentVideo: KlingVideo | null;
+	voices: KlingVoice[];
+	elements: KlingElement[];
 	unitsDeducted: number | null;
 	raw: IDataObject;
 }
 
 /** The result kind a task without a known type shows: what its result lists hold. */
-function resultKindOf(p: Pick<ItemParts, 'videos' | 'images' | 'audios' | 'seriesImages'>): ResultKind | null {
+function resultKindOf(p: Pick<ItemParts, 'videos' | 'images' | 'audios' | 'seriesImages' | 'voices' | 'elements'>): ResultKind | null {
 	if (p.videos.length) return p.audios.length ? 'videos+audios' : 'videos';
 	if (p.images.length || p.seriesImages.length) return 'images';
-	return p.audios.length ? 'audios' : null;
+	if (p.audios.length) return 'audios';
+	if (p.voices.length) return 'voices';
+	return p.elements.length ? 'elements' : null;
 }
 
 function buildItem(p: ItemParts): KlingTaskItem {
@@ -391,6 +411,8 @@ function buildItem(p: ItemParts): KlingTaskItem {
 		seriesImages: p.seriesImages,
 		resultType: p.resultType,
 		parentVideo: p.parentVideo,
+		voices: p.voices,
+		elements: p.elements,
 		unitsDeducted: p.unitsDeducted,
 		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
 		raw: p.raw,

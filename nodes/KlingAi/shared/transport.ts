@@ -14,7 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { describeCode, MAYBE_CREATED_CODES, NETWORK_RETRY_CODES } from './errors';
-import { serializeJsonBody } from './json';
+import { parseJsonLossless, serializeJsonBody } from './json';
 
 export const CREDENTIAL_NAME = 'klingAiApi';
 
@@ -104,7 +104,8 @@ function retryAfterMs(headers: Record<string, unknown>, now: number): number | n
 function parseBody(body: unknown): unknown {
 	if (typeof body === 'string') {
 		try {
-			return JSON.parse(body);
+			// Lossless: 64-bit ids Kling sends as bare integers (element_id) keep every digit, as strings.
+			return parseJsonLossless(body);
 		} catch {
 			return body;
 		}
@@ -211,6 +212,8 @@ async function sendOnce(ctx: KlingRequestContext, req: KlingRequest, policy: Ret
 		body: req.body ? serializeJsonBody(req.body) : undefined,
 		headers: req.body ? { 'Content-Type': 'application/json; charset=utf-8' } : undefined,
 		json: true,
+		// The answer as text, parsed by parseBody(): axios' own JSON.parse would round 64-bit ids (element_id).
+		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: policy.timeoutMs,

@@ -42,7 +42,7 @@ export const getResourcePacksProperties: INodeProperties[] = [
 	},
 ];
 
-function toMs(ctx: IExecuteFunctions, i: number, field: string, value: string, fallback: number): number {
+export function toMs(ctx: IExecuteFunctions, i: number, field: string, value: string, fallback: number): number {
 	if (!value.trim()) return fallback;
 	const ms = Date.parse(value);
 	if (Number.isNaN(ms)) throw fieldError(ctx, i, field, `is not a valid date/time (got "${value}")`);

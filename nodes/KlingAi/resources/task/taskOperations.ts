@@ -7,7 +7,7 @@ import { MAX_PAGE_SIZE, getTask, listTasks } from '../../shared/api';
 import { downloadResults } from '../../shared/download';
 import { ENDPOINTS, endpointsOf, isTaskType, type KlingResource, type KlingTaskType } from '../../shared/endpoints';
 import type { KlingTaskItem } from '../../shared/task';
-import { checkRange, fieldError, str } from '../fields';
+import { fieldError, readLimit, returnAllProperties, str } from '../fields';
 
 /** Kling's pageNum range. */
 export const MAX_PAGE_NUM = 1000;
@@ -112,23 +112,7 @@ export function listTasksProperties(resource: KlingResource): INodeProperties[] 
 	const op = ['listTasks'];
 	return [
 		taskTypeProperty(resource, op),
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: show(resource, op),
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: show(resource, op, { returnAll: [false] }),
-		},
+		...returnAllProperties(show(resource, op).show),
 		...downloadProperties(show(resource, op)),
 	];
 }
@@ -167,9 +151,7 @@ export async function executeGetTask(ctx: IExecuteFunctions, resource: KlingReso
 
 export async function executeListTasks(ctx: IExecuteFunctions, resource: KlingResource, i: number): Promise<INodeExecutionData[]> {
 	const type = readTaskType(ctx, i, resource);
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', i, 50) as number);
-	if (!returnAll) checkRange(ctx, i, 'Limit', limit, 1, MAX_PAGE_SIZE * MAX_PAGE_NUM, true);
+	const limit = readLimit(ctx, i, MAX_PAGE_SIZE * MAX_PAGE_NUM);
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit);
 	const tasks: KlingTaskItem[] = [];
 	for (let page = 1; page <= MAX_PAGE_NUM && tasks.length < limit; page++) {
