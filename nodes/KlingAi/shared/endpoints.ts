@@ -25,6 +25,11 @@ export interface KlingEndpoint {
 	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
 	 */
 	readonly externalTaskId: boolean;
+	/**
+	 * 'new' = Kling's new API standard (model in the path, `/tasks` queries, API key only; shared/newStandard.ts).
+	 * Absent = the legacy `/v1` standard.
+	 */
+	readonly standard?: 'new';
 }
 
 export const TASK_TYPES = [
@@ -42,6 +47,7 @@ export const TASK_TYPES = [
 	'avatar',
 	'advancedLipSync',
 	'multiElements',
+	'newStandard',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -84,6 +90,9 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	avatar: video('avatar', 'Avatar', '/v1/videos/avatar/image2video'),
 	advancedLipSync: video('advancedLipSync', 'Lip Sync', '/v1/videos/advanced-lip-sync'),
 	multiElements: video('multiElements', 'Multi-Element Edit', '/v1/videos/multi-elements'),
+	// Every new-standard task (model in the path): one type, because `POST /tasks` lists them all together and
+	// does not say which path created a task. Created at the paths of shared/newStandard.ts; read at /tasks.
+	newStandard: { ...video('newStandard', 'New Standard (Model in Path)', '/tasks'), standard: 'new' },
 };
 
 /**

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { IDataObject } from 'n8n-workflow';
 import { ENDPOINTS, isTaskType, type KlingTaskType } from './endpoints';
 
+const NEW_STANDARD_TYPE: KlingTaskType = 'newStandard';
+
 const numeric = z.union([z.number(), z.string()]).nullish();
 const str = z.union([z.string(), z.number()]).nullish();
 
@@ -97,6 +99,22 @@ export interface KlingVideo {
 	sessionId?: string;
 }
 
+/** One new-standard billing line (`billing[]`, kling-api-2026.md §3.2); absent fields are null. */
+export interface KlingBillingLine {
+	/** `cash` (balance) or `unit` (resource package). */
+	chargeType: string | null;
+	/** `balance` or `test_balance` (cash only). */
+	cashType: string | null;
+	/** Kling's decimal string, kept as sent: a discounted price (cash) or units (unit). */
+	amount: string | null;
+	/** Cash only. */
+	currency: string | null;
+	/** `video`, `image` or `audio` (unit only). */
+	packageType: string | null;
+	/** Cash only. */
+	listPrice: string | null;
+}
+
 export interface KlingImage {
 	index: number;
 	url: string | null;
@@ -122,6 +140,8 @@ export interface KlingTaskItem extends IDataObject {
 	images: KlingImage[];
 	parentVideo: KlingVideo | null;
 	unitsDeducted: number | null;
+	/** New-standard billing lines (empty for legacy tasks). */
+	billing: KlingBillingLine[];
 	/** When Kling deletes the results (30 days after creation), ISO. */
 	resultsExpireAt: string | null;
 	raw: IDataObject;
@@ -228,6 +248,7 @@ export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null
 		})),
 		parentVideo: pv ? mapVideo(pv) : null,
 		unitsDeducted: toNumber(t.final_unit_deduction),
+		billing: [],
 		raw: obj,
 	});
 }
@@ -248,8 +269,22 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 			images.push({ index: toNumber(o.index) ?? images.length, url: s(o.url), watermarkUrl: s(o.watermark_url) });
 		}
 	}
+	const billing: KlingBillingLine[] = (t.billing ?? []).map((b) => {
+		const line = b as IDataObject;
+		return {
+			chargeType: s(line.charge_type),
+			cashType: s(line.cash_type),
+			amount: s(line.amount),
+			currency: s(line.currency),
+			packageType: s(line.package_type),
+			listPrice: s(line.list_price),
+		};
+	});
+	// Units only: a cash line's amount is money, not units (lines without charge_type count as units, as before).
 	const billed = (t.billing ?? []).reduce<number | null>((sum, b) => {
-		const n = toNumber((b as IDataObject).amount ?? (b as IDataObject).units);
+		const line = b as IDataObject;
+		if (line.charge_type !== undefined && line.charge_type !== null && line.charge_type !== 'unit') return sum;
+		const n = toNumber(line.amount ?? line.units);
 		return n === null ? sum : (sum ?? 0) + n;
 	}, null);
 	return buildItem({
@@ -258,13 +293,15 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		status,
 		klingStatus: t.status,
 		statusMessage: t.message ?? '',
-		taskType,
+		// Every new-standard task is one type: POST /tasks lists them together without naming the path.
+		taskType: NEW_STANDARD_TYPE,
 		createdAtMs: toMs(t.create_time),
 		updatedAtMs: toMs(t.update_time),
 		videos,
 		images,
 		parentVideo: null,
 		unitsDeducted: billed,
+		billing,
 		raw: obj,
 	});
 }
@@ -282,6 +319,7 @@ interface ItemParts {
 	images: KlingImage[];
 	parentVideo: KlingVideo | null;
 	unitsDeducted: number | null;
+	billing: KlingBillingLine[];
 	raw: IDataObject;
 }
 
@@ -310,6 +348,7 @@ function buildItem(p: ItemParts): KlingTaskItem {
 		images: p.images,
 		parentVideo: p.parentVideo,
 		unitsDeducted: p.unitsDeducted,
+		billing: p.billing,
 		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
 		raw: p.raw,
 	};
@@ -322,6 +361,8 @@ export function taskFromApi(data: unknown, taskType: KlingTaskType | null): Klin
 
 export function withTaskType(item: KlingTaskItem, taskType: string | null | undefined): KlingTaskItem {
 	if (!isTaskType(taskType) || item.taskType === taskType) return item;
+	// A new-standard task stays one: the URL's kling_type names the operation's family, not where to read it.
+	if (item.taskType === NEW_STANDARD_TYPE) return item;
 	return { ...item, taskType, resultKind: ENDPOINTS[taskType].resultKind };
 }
 
