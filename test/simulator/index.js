@@ -19,6 +19,7 @@ const { validateCreate, FieldError, promptText, FieldErrorHelpers: V } = require
 const { webhookHeaders, signWebhook } = require('./signing');
 const { makeMp4, makePng, largeMp4Stream } = require('./media');
 const { rngFor } = require('./random');
+const { handleNewStandard, nsCallbackBody } = require('./newStandard');
 
 /** Task type → endpoint; mirrors nodes/KlingAi/shared/endpoints.ts (a unit test keeps them equal). */
 const ENDPOINTS = Object.freeze({
@@ -36,6 +37,8 @@ const ENDPOINTS = Object.freeze({
 	avatar: { path: '/v1/videos/avatar/image2video', resultKind: 'videos' },
 	advancedLipSync: { path: '/v1/videos/advanced-lip-sync', resultKind: 'videos' },
 	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
+	// Every new-standard task (created at the model paths of newStandard.js, read at /tasks).
+	newStandard: { path: '/tasks', resultKind: 'videos' },
 });
 /** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
 const SYNC_PATHS = Object.freeze({
@@ -250,7 +253,8 @@ class KlingSimulator {
 	 */
 	task(id) {
 		const r = this.byId.get(id) ?? this.byExternalId.get(id);
-		return r ? { type: r.type, task: clone(r.task), body: clone(r.body), callbackUrl: r.callbackUrl } : undefined;
+		const ns = /** @type {any} */ (r);
+		return r ? { type: r.type, task: clone(r.task), body: clone(ns.nsBody ?? r.body), callbackUrl: r.callbackUrl, path: ns.nsPath } : undefined;
 	}
 
 	/**
@@ -465,6 +469,7 @@ class KlingSimulator {
 				at: Date.now(),
 			};
 			this.requests.push(entry);
+			if (await handleNewStandard(this, { method, path, query, body, verdict }, res, entry)) return;
 			if (!verdict.ok) return this.fail(res, verdict.code, verdict.message, entry);
 			if (badJson) return this.fail(res, 1200, 'body: is not valid JSON', entry);
 
@@ -980,7 +985,7 @@ class KlingSimulator {
 	/** Deliveries of one task are sequential, in emission order. @param {TaskRecord} rec @param {Record<string, any>} snapshot @param {DeliveryPlan} plan */
 	enqueue(rec, snapshot, plan) {
 		const url = /** @type {string} */ (rec.callbackUrl);
-		const p = rec.chain.then(() => this.deliver(url, snapshot, plan)).catch(() => undefined);
+		const p = rec.chain.then(() => this.deliver(url, nsCallbackBody(rec, snapshot), plan)).catch(() => undefined);
 		rec.chain = p;
 		this.pending.add(p);
 		p.finally(() => this.pending.delete(p));
@@ -996,8 +1001,8 @@ class KlingSimulator {
 		const body = JSON.stringify(snapshot);
 		/** @type {CallbackRecord} */
 		const entry = {
-			taskId: snapshot.task_id,
-			status: snapshot.task_status,
+			taskId: snapshot.task_id ?? snapshot.id,
+			status: snapshot.task_status ?? snapshot.status,
 			url,
 			delivered: false,
 			statusCode: null,
