@@ -226,7 +226,7 @@ describe('Kling AI Trigger: callbacks from the simulator', () => {
 		expect(Object.keys(emitted).sort()).toEqual(
 			[
 				'taskId', 'externalTaskId', 'status', 'klingStatus', 'statusMessage', 'finished', 'taskType', 'resultKind', 'createdAt',
-				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'resultsExpireAt', 'raw',
+				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'billing', 'resultsExpireAt', 'raw',
 			].sort(),
 		);
 	});

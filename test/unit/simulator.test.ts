@@ -421,6 +421,7 @@ describe('create-body validation per endpoint (1200/1201 naming the field)', () 
 	});
 
 	for (const [type, { valid, invalid }] of Object.entries(VALIDATION)) {
+		if (!valid.length && !invalid.length) continue;
 		describe(type, () => {
 			if (valid.length) it.each(valid.map((b, i) => [i, b]))('accepts valid body #%s', async (_i, body) => {
 				const r = await create(sim, type as keyof typeof ENDPOINTS, body);
