@@ -157,7 +157,7 @@ export async function buildCreateBody(ctx: IExecuteFunctions, i: number, op: Cre
 			ns = toNewStandardBody(route, body);
 		} catch (error) {
 			if (error instanceof NsRuleError) throw fieldError(ctx, i, error.field, error.problem, error.hint);
-			throw error;
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 		}
 		// The callback URL names the task type the trigger should read the task as: every new-standard task is one.
 		const nsOp: CreateOperation = { ...op, taskType: 'newStandard' };

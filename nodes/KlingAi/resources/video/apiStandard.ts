@@ -1,8 +1,9 @@
 /** The "API Standard" parameter of the operations whose models Kling also offers on its new standard. */
 import type { INodeProperties } from 'n8n-workflow';
-import { dualModels, newOnlyModels, type NsFamily } from '../../shared/newStandard';
+import { dualModels, type NsFamily } from '../../shared/newStandard';
 
 export function apiStandardProperties(family: NsFamily): INodeProperties[] {
+	// Models only on the new standard say so in their name ("Kling 3.0 Turbo (API Key Only)").
 	const props: INodeProperties[] = [
 		{
 			displayName: 'API Standard',
@@ -10,7 +11,7 @@ export function apiStandardProperties(family: NsFamily): INodeProperties[] {
 			type: 'options',
 			options: [
 				{
-					name: 'Legacy (/v1 Paths)',
+					name: 'Legacy (V1 Endpoints)',
 					value: 'legacy',
 					description: 'Kling\'s /v1 endpoints: works with access/secret keys and with an API key',
 				},
@@ -31,15 +32,5 @@ export function apiStandardProperties(family: NsFamily): INodeProperties[] {
 			displayOptions: { show: { model: dualModels(family) } },
 		},
 	];
-	const only = newOnlyModels(family);
-	if (only.length) {
-		props.push({
-			displayName: 'This model exists only on Kling\'s new API standard: the Kling AI API credential must use an API key (not access/secret keys).',
-			name: 'newStandardNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { model: only } },
-		});
-	}
 	return props;
 }
