@@ -19,7 +19,7 @@ const TEMPLATE_INTERVAL_S = 10;
  */
 const LIFETIMES_MIN = [5];
 
-function compileDriver() {
+export function compileDriver(file = 'callsDriver.ts') {
 	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kling-bench-calls-'));
 	const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 	const args = [
@@ -34,14 +34,14 @@ function compileDriver() {
 		'--resolveJsonModule',
 		'--strict',
 		'--types', 'node',
-		path.join(REPO, 'test', 'bench', 'callsDriver.ts'),
+		path.join(REPO, 'test', 'bench', file),
 	];
-	progress('calls: compiling test/bench/callsDriver.ts (tsc) ...');
+	progress(`compiling test/bench/${file} (tsc) ...`);
 	const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
 	// The compiled driver requires ../simulator (plain JS, not compiled): link it next to the compiled test folder.
 	fs.symlinkSync(path.join(REPO, 'test', 'simulator'), path.join(out, 'test', 'simulator'));
-	return { dir: out, driver: path.join(out, 'test', 'bench', 'callsDriver.js') };
+	return { dir: out, driver: path.join(out, 'test', 'bench', file.replace(/\.ts$/, '.js')) };
 }
 
 export async function run({ quick, command }) {
