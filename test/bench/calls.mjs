@@ -44,27 +44,31 @@ export function compileDriver(file = 'callsDriver.ts') {
 	return { dir: out, driver: path.join(out, 'test', 'bench', file.replace(/\.ts$/, '.js')) };
 }
 
+/** Compile `file`, run it with plain node and return the JSON object on the last line of its stdout. */
+export function runDriver(file, args, timeoutMs) {
+	const { dir, driver } = compileDriver(file);
+	try {
+		const r = spawnSync(process.execPath, [driver, ...args], {
+			cwd: REPO,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+			timeout: timeoutMs,
+			// Resolve n8n-core, n8n-workflow, zod from the repo's node_modules.
+			env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
+		});
+		if (r.status !== 0) throw new Error(`${file} failed (exit ${r.status ?? r.signal})`);
+		return JSON.parse(r.stdout.trim().split('\n').pop());
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 export async function run({ quick, command }) {
 	const nWebhook = quick ? 20 : 50;
 	const pendingPolls = 3;
 	const sizes = [10, 100, 1000];
-	const { dir, driver } = compileDriver();
-	let data;
-	try {
-		progress(`calls: running the driver (webhook path ${nWebhook} tasks; poll fallback N = ${sizes.join(', ')})`);
-		const r = spawnSync(process.execPath, [driver, String(nWebhook), String(pendingPolls), sizes.join(',')], {
-			cwd: REPO,
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'inherit'],
-			timeout: 15 * 60_000,
-			// Resolve n8n-core, n8n-workflow, zod from the repo's node_modules.
-			env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
-		});
-		if (r.status !== 0) throw new Error(`calls driver failed (exit ${r.status ?? r.signal})`);
-		data = JSON.parse(r.stdout.trim().split('\n').pop());
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+	progress(`calls: running the driver (webhook path ${nWebhook} tasks; poll fallback N = ${sizes.join(', ')})`);
+	const data = runDriver('callsDriver.ts', [String(nWebhook), String(pendingPolls), sizes.join(',')], 15 * 60_000);
 
 	const webhookRows = data.webhook.map((w) => {
 		const apiCalls = w.requests.create + w.requests.getById + w.requests.getByExternalId + w.requests.list;

@@ -3,31 +3,14 @@
  * type vs all types, side by side with today's per-type polling (version 1, default Task Types) in one run. Compiles
  * test/bench/pollCostDriver.ts like the `calls` measurement and reads its JSON.
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { REPO, fmt, mdTable, progress, sectionHeader, verdict } from './lib/common.mjs';
-import { compileDriver } from './calls.mjs';
+import { fmt, mdTable, progress, sectionHeader, verdict } from './lib/common.mjs';
+import { runDriver } from './calls.mjs';
 
 export async function run({ quick, command }) {
 	const pending = quick ? 20 : 100;
 	const polls = 3;
-	const { dir, driver } = compileDriver('pollCostDriver.ts');
-	let data;
-	try {
-		progress(`pollcost: running the driver (${pending} pending tasks, ${polls} polls per scenario)`);
-		const r = spawnSync(process.execPath, [driver, String(pending), String(polls)], {
-			cwd: REPO,
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'inherit'],
-			timeout: 10 * 60_000,
-			env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
-		});
-		if (r.status !== 0) throw new Error(`pollcost driver failed (exit ${r.status ?? r.signal})`);
-		data = JSON.parse(r.stdout.trim().split('\n').pop());
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+	progress(`pollcost: running the driver (${pending} pending tasks, ${polls} polls per scenario)`);
+	const data = runDriver('pollCostDriver.ts', [String(pending), String(polls)], 10 * 60_000);
 	const steady = (res) => Math.max(...res.perPoll);
 	const today = steady(data.results[0]);
 	const rows = data.results.map((res) => [res.label, res.perPoll.join(' / '), steady(res), res.types, `${fmt(steady(res) / today, 3)}`, `${fmt(today / steady(res), 1)}×`]);
