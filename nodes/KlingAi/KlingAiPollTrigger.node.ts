@@ -12,13 +12,15 @@ import {
 	type CronExpression,
 } from 'n8n-workflow';
 import { MAX_PAGE_SIZE, WAITED_ID_PREFIX, listTasks } from './shared/api';
-import { downloadResults } from './shared/download';
+import { downloadResults, hasResultFiles } from './shared/download';
 import { ENDPOINTS, TASK_TYPES, isTaskType, taskTypeOptions, type KlingTaskType } from './shared/endpoints';
 import { deduplicationKey, registerEmitter, unregisterEmitter, type DeliverResult, type TaskEmitter } from './shared/exactlyOnce';
 import { ledgerFor, syncWithStaticData, type EmitSource, type TaskLedger } from './shared/ledger';
 import { scanTaskType, type ScanResult, type TypeCursor } from './shared/poller';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
 import { downloadProperties } from './resources/task/taskOperations';
+import { findCreateOperation } from './resources';
+import { taskTypesCreatedBy, type WorkflowNodeInfo } from './shared/watchedTypes';
 import { CREDENTIAL_NAME, DEFAULT_RETRY_POLICY, type RetryPolicy } from './shared/transport';
 
 const HOUR_MS = 3_600_000;
@@ -64,7 +66,47 @@ interface PollSettings {
 	downloadWatermarked: boolean;
 }
 
-function readSettings(ctx: ITriggerFunctions): PollSettings {
+export type WatchMode = 'workflow' | 'all' | 'selected';
+
+/**
+ * The nodes of the trigger's workflow. n8n's trigger context offers no list of all nodes: the public
+ * getChildNodes/getParentNodes (with parameters) reach only the trigger's connected part, so the context's
+ * workflow object (n8n-core's NodeExecutionContext keeps it as `workflow`) is read when present, and the
+ * connected part otherwise. Undefined when neither is available.
+ */
+export function workflowNodesOf(ctx: ITriggerFunctions): WorkflowNodeInfo[] | undefined {
+	const internal = (ctx as unknown as { workflow?: { nodes?: Record<string, WorkflowNodeInfo> } }).workflow?.nodes;
+	if (internal && typeof internal === 'object') return Object.values(internal);
+	if (typeof ctx.getChildNodes !== 'function' || typeof ctx.getParentNodes !== 'function') return undefined;
+	const seen = new Map<string, WorkflowNodeInfo>();
+	const queue = [ctx.getNode().name];
+	while (queue.length) {
+		const name = queue.shift() as string;
+		for (const n of [...ctx.getChildNodes(name, { includeNodeParameters: true }), ...ctx.getParentNodes(name, { includeNodeParameters: true })]) {
+			if (seen.has(n.name)) continue;
+			seen.set(n.name, { type: n.type, disabled: n.disabled, parameters: n.parameters as Record<string, unknown> | undefined });
+			queue.push(n.name);
+		}
+	}
+	return [...seen.values()];
+}
+
+/** Task types to poll: version 1 keeps its explicit list (default: all); version 2 follows "Watch Task Types". */
+export function readWatchedTypes(ctx: ITriggerFunctions): KlingTaskType[] {
+	const version = ctx.getNode().typeVersion ?? 1;
+	const watch = (version >= 2 ? String(ctx.getNodeParameter('watchTaskTypes', 'workflow')) : 'selected') as WatchMode;
+	if (watch === 'all') return [...TASK_TYPES];
+	if (watch === 'workflow') {
+		const nodes = workflowNodesOf(ctx);
+		const types = nodes && taskTypesCreatedBy(nodes, (resource, operation) => findCreateOperation(resource, operation)?.taskType);
+		if (types?.length) return types;
+		ctx.logger.debug('Kling AI Poll Trigger: no Kling AI node creating tasks found in this workflow; watching every task type', { workflowId: ctx.getWorkflow().id });
+		return [...TASK_TYPES];
+	}
+	return readTaskTypeList(ctx);
+}
+
+function readTaskTypeList(ctx: ITriggerFunctions): KlingTaskType[] {
 	const node = ctx.getNode();
 	const rawTypes = ctx.getNodeParameter('taskTypes', [...TASK_TYPES]) as unknown;
 	const list = Array.isArray(rawTypes) ? rawTypes : [rawTypes];
@@ -78,6 +120,12 @@ function readSettings(ctx: ITriggerFunctions): PollSettings {
 	if (!taskTypes.length) {
 		throw new NodeOperationError(node, 'Task Types: choose at least one task type to watch');
 	}
+	return taskTypes;
+}
+
+function readSettings(ctx: ITriggerFunctions): PollSettings {
+	const node = ctx.getNode();
+	const taskTypes = readWatchedTypes(ctx);
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const hours = (name: string, label: string, fallback: number, min: number): number => {
@@ -131,8 +179,7 @@ function policyWithin(remainingMs: number): RetryPolicy {
 async function toEntry(ctx: ITriggerFunctions, item: KlingTaskItem, settings: PollSettings): Promise<INodeExecutionData> {
 	const json: IDataObject = { ...item };
 	const entry: INodeExecutionData = { json };
-	const hasResults = item.videos.some((v) => v.url) || item.images.some((i) => i.url);
-	if (settings.downloadResults && item.status === 'succeeded' && hasResults) {
+	if (settings.downloadResults && item.status === 'succeeded' && hasResultFiles(item)) {
 		try {
 			entry.binary = await downloadResults(ctx, item, {
 				binaryProperty: settings.binaryPropertyName,
@@ -180,7 +227,10 @@ export class KlingAiPollTrigger implements INodeType {
 		name: 'klingAiPollTrigger',
 		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 adds "Watch Task Types" (default: the types this workflow's Kling AI nodes create). Version 1
+		// nodes keep their saved Task Types list, or all types when it was left at its default.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'Finished tasks (polling)',
 		description: 'Polls Kling AI for finished tasks and emits each one once: the safety net for callbacks that never arrived',
 		defaults: { name: 'Kling AI Poll Trigger' },
@@ -202,7 +252,24 @@ export class KlingAiPollTrigger implements INodeType {
 				type: 'options',
 				options: POLL_INTERVALS.map((o) => ({ name: o.name, value: o.value })),
 				default: DEFAULT_POLL_INTERVAL,
-				description: 'How often to list Kling tasks. Each poll costs at least one list request per task type.',
+				description: 'How often to list Kling tasks. Each poll costs at least one list request per watched task type (all new-standard tasks together: one).',
+			},
+			{
+				displayName: 'Watch Task Types',
+				name: 'watchTaskTypes',
+				type: 'options',
+				options: [
+					{
+						name: 'Created by This Workflow',
+						value: 'workflow',
+						description: 'The task types the Kling AI nodes of this workflow create (all types when it has none)',
+					},
+					{ name: 'All', value: 'all', description: 'Every task type: one list request per type per poll' },
+					{ name: 'Selected', value: 'selected', description: 'The task types chosen below' },
+				],
+				default: 'workflow',
+				description: 'Which task types each poll lists. Each type costs at least one list request per poll; all new-standard tasks are listed together.',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
 				displayName: 'Task Types',
@@ -212,6 +279,17 @@ export class KlingAiPollTrigger implements INodeType {
 				default: [...TASK_TYPES],
 				required: true,
 				description: 'Kling task types to watch. Each type costs at least one list request per poll.',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				displayName: 'Task Types',
+				name: 'taskTypes',
+				type: 'multiOptions',
+				options: taskTypeOptions(),
+				default: [],
+				required: true,
+				description: 'Kling task types to watch. Each type costs at least one list request per poll.',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }], watchTaskTypes: ['selected'] } },
 			},
 			...downloadProperties(),
 			{

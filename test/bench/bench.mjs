@@ -2,7 +2,7 @@
 /**
  * `npm run bench [-- <measurement ...>] [--quick] [--n8n-env=KEY=VALUE ...]` — issue 8's measurements against the Kling simulator
  * and a real n8n (the e2e harness: cached Node 24 + n8n 2.40.7, the package installed from its tarball, everything
- * on 127.0.0.1, every n8n stopped by process group). Measurements: trigger, calls, download, load, soak, soak-queue (default: all).
+ * on 127.0.0.1, every n8n stopped by process group). Measurements: trigger, calls, pollcost, download, load, soak, soak-queue (default: all).
  *
  * Progress lines go to stderr; each measurement prints a Markdown section to stdout and writes it to
  * test/bench/results/<name>.md; test/bench/results/latest.md is then rebuilt from all per-measurement files (each
@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BENCH_DIR, REPO, progress, removePrivateBuild } from './lib/common.mjs';
 
-const ALL = ['trigger', 'calls', 'download', 'load', 'soak', 'soak-queue'];
+const ALL = ['trigger', 'calls', 'pollcost', 'download', 'load', 'soak', 'soak-queue'];
 const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--n8n-env=')));
 const unknownFlags = [...flags].filter((f) => !['--quick', '--collect'].includes(f));

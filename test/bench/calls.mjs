@@ -19,7 +19,7 @@ const TEMPLATE_INTERVAL_S = 10;
  */
 const LIFETIMES_MIN = [5];
 
-function compileDriver() {
+export function compileDriver(file = 'callsDriver.ts') {
 	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kling-bench-calls-'));
 	const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 	const args = [
@@ -34,37 +34,41 @@ function compileDriver() {
 		'--resolveJsonModule',
 		'--strict',
 		'--types', 'node',
-		path.join(REPO, 'test', 'bench', 'callsDriver.ts'),
+		path.join(REPO, 'test', 'bench', file),
 	];
-	progress('calls: compiling test/bench/callsDriver.ts (tsc) ...');
+	progress(`compiling test/bench/${file} (tsc) ...`);
 	const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
 	// The compiled driver requires ../simulator (plain JS, not compiled): link it next to the compiled test folder.
 	fs.symlinkSync(path.join(REPO, 'test', 'simulator'), path.join(out, 'test', 'simulator'));
-	return { dir: out, driver: path.join(out, 'test', 'bench', 'callsDriver.js') };
+	return { dir: out, driver: path.join(out, 'test', 'bench', file.replace(/\.ts$/, '.js')) };
+}
+
+/** Compile `file`, run it with plain node and return the JSON object on the last line of its stdout. */
+export function runDriver(file, args, timeoutMs) {
+	const { dir, driver } = compileDriver(file);
+	try {
+		const r = spawnSync(process.execPath, [driver, ...args], {
+			cwd: REPO,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+			timeout: timeoutMs,
+			// Resolve n8n-core, n8n-workflow, zod from the repo's node_modules.
+			env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
+		});
+		if (r.status !== 0) throw new Error(`${file} failed (exit ${r.status ?? r.signal})`);
+		return JSON.parse(r.stdout.trim().split('\n').pop());
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 export async function run({ quick, command }) {
 	const nWebhook = quick ? 20 : 50;
 	const pendingPolls = 3;
 	const sizes = [10, 100, 1000];
-	const { dir, driver } = compileDriver();
-	let data;
-	try {
-		progress(`calls: running the driver (webhook path ${nWebhook} tasks; poll fallback N = ${sizes.join(', ')})`);
-		const r = spawnSync(process.execPath, [driver, String(nWebhook), String(pendingPolls), sizes.join(',')], {
-			cwd: REPO,
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'inherit'],
-			timeout: 15 * 60_000,
-			// Resolve n8n-core, n8n-workflow, zod from the repo's node_modules.
-			env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
-		});
-		if (r.status !== 0) throw new Error(`calls driver failed (exit ${r.status ?? r.signal})`);
-		data = JSON.parse(r.stdout.trim().split('\n').pop());
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+	progress(`calls: running the driver (webhook path ${nWebhook} tasks; poll fallback N = ${sizes.join(', ')})`);
+	const data = runDriver('callsDriver.ts', [String(nWebhook), String(pendingPolls), sizes.join(',')], 15 * 60_000);
 
 	const webhookRows = data.webhook.map((w) => {
 		const apiCalls = w.requests.create + w.requests.getById + w.requests.getByExternalId + w.requests.list;

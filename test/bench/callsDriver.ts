@@ -63,6 +63,7 @@ function classify(requests: SimRequest[]) {
 	const out = { create: 0, getById: 0, getByExternalId: 0, list: 0, media: 0, other: 0 };
 	for (const r of requests) {
 		if (r.path.startsWith('/media/')) out.media++;
+		else if (r.method === 'POST' && r.path === '/tasks') out.list++; // the new-standard cursor list
 		else if (r.method === 'POST') out.create++;
 		else if (r.method === 'GET' && BASE_PATHS.includes(r.path) && r.query.external_task_id !== undefined) out.getByExternalId++;
 		else if (r.method === 'GET' && BASE_PATHS.includes(r.path)) out.list++;

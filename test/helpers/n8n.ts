@@ -133,6 +133,10 @@ export interface ContextSetup {
 	webhookId?: string;
 	executionId?: string;
 	webhookWaitingBaseUrl?: string;
+	/** typeVersion of the node under test (default 1). */
+	typeVersion?: number;
+	/** Other nodes of the workflow (unconnected), e.g. the Kling AI nodes a Poll Trigger looks at. */
+	extraNodes?: Array<Pick<INode, 'name' | 'type' | 'parameters'> & Partial<INode>>;
 }
 
 export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: INode; additionalData: IWorkflowExecuteAdditionalData } {
@@ -141,7 +145,7 @@ export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: 
 		id: setup.nodeId ?? 'node-under-test',
 		name: setup.nodeName ?? setup.nodeType.description.displayName,
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: setup.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: setup.parameters as INode['parameters'],
 		credentials: { klingAiApi: { id: 'cred-1', name: 'Kling test' } },
@@ -150,7 +154,7 @@ export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: 
 	const workflow = new Workflow({
 		id: setup.workflowId ?? 'wf-1',
 		name: 'test',
-		nodes: [node],
+		nodes: [node, ...(setup.extraNodes ?? []).map((n, i) => ({ id: `extra-${i}`, typeVersion: 1, position: [0, 0] as [number, number], ...n }))],
 		connections: {},
 		active: true,
 		nodeTypes: new NodeTypes({ [typeName]: setup.nodeType }),

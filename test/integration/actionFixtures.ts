@@ -4,6 +4,7 @@
  * added to a description file is covered without touching the tests).
  */
 import { NodeHelpers, type IDataObject, type INodeParameters, type INodeProperties } from 'n8n-workflow';
+import { NS_ROUTES } from '../../nodes/KlingAi/shared/newStandard';
 import { KlingAi } from '../../nodes/KlingAi/KlingAi.node';
 import { CREATE_OPERATIONS, type CreateOperation } from '../../nodes/KlingAi/resources';
 import { makePng } from '../simulator/media';
@@ -11,6 +12,7 @@ import { makePng } from '../simulator/media';
 export { makePng };
 
 export const node = new KlingAi();
+const NEW_ONLY_MODELS = NS_ROUTES.filter((r) => r.legacyModel === null).map((r) => r.model);
 export const properties = node.description.properties;
 
 export const IMG = 'https://example.com/kling/input.png';
@@ -133,7 +135,8 @@ export function allCombos(): Combo[] {
 				combos.push({ op, variant, parameters: base, label: `${op.value}${variant ? `/${variant}` : ''}` });
 				continue;
 			}
-			const models = optionValues(modelProp);
+			// Models only on Kling's new standard (API key only) are covered per path in test/integration/newStandard.test.ts.
+			const models = optionValues(modelProp).filter((m) => !NEW_ONLY_MODELS.includes(m));
 			const listed = models.filter((m) => m !== 'custom');
 			for (const model of models) {
 				const withModel: IDataObject = model === 'custom' ? { ...base, model, customModel: listed[listed.length - 1] } : { ...base, model };

@@ -207,6 +207,26 @@ describe('one audio task, one item: Get Task, callback, Poll Trigger and Wait fo
 		expect(withoutRaw(polled!.json)).toEqual(expected);
 	});
 
+	it('the Poll Trigger downloads an audio-only result (mp3 and wav) when Download Results is on', async () => {
+		const [[created]] = await run({ resource: 'audio', operation: 'textToAudio', prompt: 'Thunder far away', duration: 3 });
+		const taskId = String(created.json.taskId);
+		await sim.waitFor(() => sim.task(taskId)?.task.task_status === 'succeed', 5000);
+		const emitted: INodeExecutionData[][][] = [];
+		const poller = new KlingAiPollTrigger();
+		const { ctx } = triggerContext(
+			{ nodeType: poller, parameters: { taskTypes: ['textToAudio'], downloadResults: true }, credentials: simulatorCredentials(sim.url), workflowId: 'wf-media-dl' },
+			{ emit: (data) => emitted.push(data), registerCron: () => undefined },
+			'manual',
+			'manual',
+		);
+		const response = await poller.trigger.call(ctx);
+		await response.manualTriggerFunction!();
+		const polled = emitted.flat(2).find((e) => e.json.taskId === taskId);
+		expect(polled?.json.downloadError).toBeUndefined();
+		const files = Object.values(polled?.binary ?? {}).map((b) => [b.fileExtension, b.mimeType]);
+		expect(files).toEqual(expect.arrayContaining([['mp3', 'audio/mpeg'], ['wav', 'audio/wav']]));
+	});
+
 	it('text to audio: Wait for Completion (its tasks are skipped by the Poll Trigger by default)', async () => {
 		const [[waited]] = await run(
 			{ resource: 'audio', operation: 'textToAudio', prompt: 'A door slams', duration: 3, waitForCompletion: 'poll', pollIntervalSeconds: 1 },

@@ -180,7 +180,8 @@ class Harness {
 		if (this.budgetMs !== undefined) runner.budgetMs = this.budgetMs;
 		onTick();
 		await runner.running;
-		const listCalls = sim.requests.slice(before).filter((r) => r.method === 'GET' && r.query.pageNum !== undefined).length;
+		// Legacy lists (GET ?pageNum) and the new-standard cursor list (POST /tasks).
+		const listCalls = sim.requests.slice(before).filter((r) => (r.method === 'GET' && r.query.pageNum !== undefined) || (r.method === 'POST' && r.path === '/tasks')).length;
 		const emitted = this.db.executions.slice(executionsBefore);
 		this.emittedMark = this.db.executions.length;
 		this.refusedMark = this.db.refused.length;

@@ -226,7 +226,7 @@ describe('Kling AI Trigger: callbacks from the simulator', () => {
 		expect(Object.keys(emitted).sort()).toEqual(
 			[
 				'taskId', 'externalTaskId', 'status', 'klingStatus', 'statusMessage', 'finished', 'taskType', 'resultKind', 'createdAt',
-				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'resultsExpireAt', 'raw',
+				'createdAtMs', 'updatedAt', 'updatedAtMs', 'videos', 'images', 'parentVideo', 'unitsDeducted', 'billing', 'resultsExpireAt', 'raw',
 				// Result kinds of issue 14 (empty for a video task).
 				'audios', 'seriesImages', 'resultType',
 				// Library results (voices, elements; empty for a video task).

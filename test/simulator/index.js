@@ -21,6 +21,7 @@ const { makeMp4, makePng, makeMp3, makeWav, largeMp4Stream } = require('./media'
 const families = require('./mediaFamilies');
 const { rngFor } = require('./random');
 const library = require('./library');
+const { handleNewStandard, nsCallbackBody } = require('./newStandard');
 
 /** Task type → endpoint; mirrors nodes/KlingAi/shared/endpoints.ts (a unit test keeps them equal). */
 const ENDPOINTS = Object.freeze({
@@ -40,6 +41,8 @@ const ENDPOINTS = Object.freeze({
 	multiElements: { path: '/v1/videos/multi-elements', resultKind: 'videos' },
 	...families.ENDPOINTS,
 	...library.LIBRARY_ENDPOINTS,
+	// Every new-standard task (created at the model paths of newStandard.js, read at /tasks).
+	newStandard: { path: '/tasks', resultKind: 'videos' },
 });
 /** Synchronous calls (no task): they answer the result directly (kling-api-2026.md b.5, b.6). */
 const SYNC_PATHS = Object.freeze({
@@ -255,7 +258,8 @@ class KlingSimulator {
 	 */
 	task(id) {
 		const r = this.byId.get(id) ?? this.byExternalId.get(id);
-		return r ? { type: r.type, task: clone(r.task), body: clone(r.body), callbackUrl: r.callbackUrl } : undefined;
+		const ns = /** @type {any} */ (r);
+		return r ? { type: r.type, task: clone(r.task), body: clone(ns.nsBody ?? r.body), callbackUrl: r.callbackUrl, path: ns.nsPath } : undefined;
 	}
 
 	/**
@@ -471,6 +475,7 @@ class KlingSimulator {
 				at: Date.now(),
 			};
 			this.requests.push(entry);
+			if (await handleNewStandard(this, { method, path, query, body, verdict }, res, entry)) return;
 			if (!verdict.ok) return this.fail(res, verdict.code, verdict.message, entry);
 			if (badJson) return this.fail(res, 1200, 'body: is not valid JSON', entry);
 
@@ -996,7 +1001,7 @@ class KlingSimulator {
 	/** Deliveries of one task are sequential, in emission order. @param {TaskRecord} rec @param {Record<string, any>} snapshot @param {DeliveryPlan} plan */
 	enqueue(rec, snapshot, plan) {
 		const url = /** @type {string} */ (rec.callbackUrl);
-		const p = rec.chain.then(() => this.deliver(url, snapshot, plan)).catch(() => undefined);
+		const p = rec.chain.then(() => this.deliver(url, nsCallbackBody(rec, snapshot), plan)).catch(() => undefined);
 		rec.chain = p;
 		this.pending.add(p);
 		p.finally(() => this.pending.delete(p));
@@ -1012,8 +1017,8 @@ class KlingSimulator {
 		const body = library.toWire(JSON.stringify(snapshot));
 		/** @type {CallbackRecord} */
 		const entry = {
-			taskId: snapshot.task_id,
-			status: snapshot.task_status,
+			taskId: snapshot.task_id ?? snapshot.id,
+			status: snapshot.task_status ?? snapshot.status,
 			url,
 			delivered: false,
 			statusCode: null,

@@ -163,3 +163,19 @@ describe('credential form', () => {
 		expect(() => resolveBaseUrl({ region: 'custom', customBaseUrl: '  ' })).toThrow(/choose a Region/);
 	});
 });
+
+describe('Video to Audio names its own video limits', () => {
+	it('the video URL field says 3 to 20 s, not the lip-sync 2 to 60 s it shares the fields with', () => {
+		const v2a = findCreateOperation('audio', 'videoToAudio')!;
+		const texts = v2a.properties.map((p) => `${p.displayName}: ${p.description ?? ''}`).join('\n');
+		expect(texts).toMatch(/3 to 20 s/);
+		expect(texts).not.toMatch(/2 to 60 s|face/);
+		const lipSync = findCreateOperation('video', 'advancedLipSync')!;
+		expect(lipSync.properties.map((p) => p.description ?? '').join('\n')).toMatch(/2 to 60 s/);
+	});
+
+	it('the "Don\'t Wait" hint speaks of any result, not only videos and images', () => {
+		const hint = node.description.hints?.[0];
+		expect(hint?.message).not.toMatch(/video or image/);
+	});
+});

@@ -5,11 +5,12 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IDisplayOptions, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
 import { createTask, findTask, generateExternalTaskId, GENERATED_ID_PREFIX, WAITED_ID_PREFIX } from '../shared/api';
 import { CallbackUrlError, buildCallbackUrl, urlTokenFromCredentials, validateCallbackUrl } from '../shared/callback';
-import { ENDPOINTS } from '../shared/endpoints';
+import { ENDPOINTS, type KlingTaskType } from '../shared/endpoints';
+import { NsRuleError, decideStandard, isNsFamily, nsPath, toNewStandardBody, type ApiStandardChoice, type NsRoute } from '../shared/newStandard';
 import { CREDENTIAL_NAME } from '../shared/transport';
 import type { KlingTaskItem } from '../shared/task';
 import type { CreateOperation } from './types';
-import { optString, str } from './fields';
+import { CUSTOM_MODEL, checkOneOf, fieldError, optString, str } from './fields';
 
 export const MAX_EXTERNAL_TASK_ID_LENGTH = 128;
 
@@ -109,12 +110,64 @@ export function readExternalTaskId(ctx: IExecuteFunctions, i: number, op: Create
 	);
 }
 
+/** New-standard create paths of the bodies buildCreateBody() made for the new standard (read by sendCreate). */
+const NEW_STANDARD_PATHS = new WeakMap<IDataObject, string>();
+
+/**
+ * The new-standard route item i creates on, or undefined for the legacy standard (shared/newStandard.ts
+ * decideStandard). Checked before any request: the new standard takes an API key only, so a credential with
+ * access/secret keys fails here, naming the credential field.
+ */
+export async function newStandardRoute(ctx: IExecuteFunctions, i: number, op: CreateOperation): Promise<NsRoute | undefined> {
+	if (!isNsFamily(op.value)) return undefined;
+	const selected = str(ctx, 'model', i, '');
+	const model = selected === CUSTOM_MODEL ? str(ctx, 'customModel', i, '').trim() : selected;
+	const choice = str(ctx, 'apiStandard', i, 'legacy');
+	checkOneOf(ctx, i, 'API Standard', choice, ['legacy', 'auto', 'new']);
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME, i);
+	const mode = credentials.authType === 'apiKey' ? 'apiKey' : 'accessKey';
+	const decision = decideStandard(op.value, model, choice as ApiStandardChoice, mode);
+	if (decision.standard === 'legacy') return undefined;
+	if (mode !== 'apiKey') {
+		const both = decision.why !== 'newOnly';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Model ${model} on Kling's new API standard needs an API key: the credential uses an access key + secret key`,
+			{
+				itemIndex: i,
+				description: `Kling's new standard (${nsPath(decision.route)}) accepts an API key only. In the Kling AI API credential set "Authentication" to "API Key" and fill in "API Key" (created in the Kling console)${
+					both ? ', or set "API Standard" to "Legacy" to use this model with access/secret keys' : ''
+				}.`,
+			},
+		);
+	}
+	return decision.route;
+}
+
 /**
  * The full create body for item i: operation fields + external_task_id (where the endpoint documents it)
- * + callback_url (unless overridden).
+ * + callback_url (unless overridden). On the new standard both go into `options`.
  */
 export async function buildCreateBody(ctx: IExecuteFunctions, i: number, op: CreateOperation, callbackUrl?: string | null): Promise<IDataObject> {
+	const route = await newStandardRoute(ctx, i, op);
 	const body = await op.buildBody(ctx, i);
+	if (route) {
+		let ns: IDataObject;
+		try {
+			ns = toNewStandardBody(route, body);
+		} catch (error) {
+			if (error instanceof NsRuleError) throw fieldError(ctx, i, error.field, error.problem, error.hint);
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
+		}
+		// The callback URL names the task type the trigger should read the task as: every new-standard task is one.
+		const nsOp: CreateOperation = { ...op, taskType: 'newStandard' };
+		const callback = callbackUrl === undefined ? await readCallbackUrl(ctx, i, nsOp) : (callbackUrl ?? undefined);
+		const options = ns.options as IDataObject;
+		if (callback) options.callback_url = callback;
+		options.external_task_id = readExternalTaskId(ctx, i, op);
+		NEW_STANDARD_PATHS.set(ns, nsPath(route));
+		return ns;
+	}
 	const callback = callbackUrl === undefined ? await readCallbackUrl(ctx, i, op) : (callbackUrl ?? undefined);
 	if (callback) body.callback_url = callback;
 	if (ENDPOINTS[op.taskType].externalTaskId) body.external_task_id = readExternalTaskId(ctx, i, op);
@@ -132,13 +185,16 @@ export function isDuplicateExternalIdError(error: unknown): boolean {
  * in the same execution, or the user's own id used twice), return that existing task instead of failing.
  */
 export async function sendCreate(ctx: IExecuteFunctions, i: number, op: CreateOperation, body: IDataObject): Promise<KlingTaskItem> {
+	const nsPathOfBody = NEW_STANDARD_PATHS.get(body);
+	const type: KlingTaskType = nsPathOfBody ? 'newStandard' : op.taskType;
 	try {
-		const { item } = await createTask(ctx, op.taskType, body, undefined, i);
+		const { item } = await createTask(ctx, type, body, undefined, i, nsPathOfBody);
 		return item;
 	} catch (error) {
-		const externalId = typeof body.external_task_id === 'string' ? body.external_task_id : undefined;
+		const sent = body.external_task_id ?? (body.options as IDataObject | undefined)?.external_task_id;
+		const externalId = typeof sent === 'string' ? sent : undefined;
 		if (!externalId || !isDuplicateExternalIdError(error)) throw asNodeError(ctx, error, i);
-		const existing = await findTask(ctx, op.taskType, externalId);
+		const existing = await findTask(ctx, type, externalId);
 		if (!existing) throw asNodeError(ctx, error, i);
 		if (!existing.externalTaskId) existing.externalTaskId = externalId;
 		return existing;

@@ -136,7 +136,7 @@ export function dontWaitHint(): NodeHint {
 	const creates = JSON.stringify(CREATE_OPERATIONS.map((o) => o.value));
 	return {
 		message:
-			"Kling accepted the task (status submitted); the video or image is not ready yet. To get it in this workflow, set <b>Wait for Completion</b> (e.g. Poll Until Finished), or fetch it later with the Get Task operation, a Kling AI Trigger or the Kling AI Poll Trigger.",
+			"Kling accepted the task (status submitted); its result is not ready yet. To get it in this workflow, set <b>Wait for Completion</b> (e.g. Poll Until Finished), or fetch it later with the Get Task operation, a Kling AI Trigger or the Kling AI Poll Trigger.",
 		type: 'info',
 		location: 'outputPane',
 		whenToDisplay: 'afterExecution',

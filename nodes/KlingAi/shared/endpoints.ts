@@ -46,6 +46,11 @@ export interface KlingEndpoint {
 	 * whether it rejects unknown fields, so the node sends the id only where the table lists it.
 	 */
 	readonly externalTaskId: boolean;
+	/**
+	 * 'new' = Kling's new API standard (model in the path, `/tasks` queries, API key only; shared/newStandard.ts).
+	 * Absent = the legacy `/v1` standard.
+	 */
+	readonly standard?: 'new';
 }
 
 export const TASK_TYPES = [
@@ -70,6 +75,7 @@ export const TASK_TYPES = [
 	'aiMultiShot',
 	'customVoice',
 	'customElement',
+	'newStandard',
 ] as const;
 
 export type KlingTaskType = (typeof TASK_TYPES)[number];
@@ -129,6 +135,9 @@ export const ENDPOINTS: Readonly<Record<KlingTaskType, KlingEndpoint>> = {
 	// Voice clone and advanced element: async tasks (query {path}/{id}, list {path}?pageNum&pageSize) (kling-api-2026.md b.10, b.11).
 	customVoice: library('voices')('customVoice', 'Create Voice', '/v1/general/custom-voices'),
 	customElement: library('elements')('customElement', 'Create Element', '/v1/general/advanced-custom-elements'),
+	// Every new-standard task (model in the path): one type, because `POST /tasks` lists them all together and
+	// does not say which path created a task. Created at the paths of shared/newStandard.ts; read at /tasks.
+	newStandard: { ...video('newStandard', 'New Standard (Model in Path)', '/tasks'), standard: 'new' },
 };
 
 /**

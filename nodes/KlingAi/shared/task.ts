@@ -8,6 +8,8 @@ import { ENDPOINTS, isTaskType, type KlingTaskType, type ResultKind } from './en
 import { parseJsonLossless } from './json';
 import { libraryFromLegacyResult, libraryOutput, type KlingElement, type KlingVoice } from './library';
 
+const NEW_STANDARD_TYPE: KlingTaskType = 'newStandard';
+
 const numeric = z.union([z.number(), z.string()]).nullish();
 const str = z.union([z.string(), z.number()]).nullish();
 
@@ -107,6 +109,22 @@ export interface KlingVideo {
 	sessionId?: string;
 }
 
+/** One new-standard billing line (`billing[]`, kling-api-2026.md §3.2); absent fields are null. */
+export interface KlingBillingLine {
+	/** `cash` (balance) or `unit` (resource package). */
+	chargeType: string | null;
+	/** `balance` or `test_balance` (cash only). */
+	cashType: string | null;
+	/** Kling's decimal string, kept as sent: a discounted price (cash) or units (unit). */
+	amount: string | null;
+	/** Cash only. */
+	currency: string | null;
+	/** `video`, `image` or `audio` (unit only). */
+	packageType: string | null;
+	/** Cash only. */
+	listPrice: string | null;
+}
+
 export interface KlingImage {
 	index: number;
 	/** AI multi-shot angle sets have no `url`: this is their first angle (`url_1`). */
@@ -166,6 +184,8 @@ export interface KlingTaskItem extends IDataObject {
 	/** Elements an element task made (legacy task_result.elements, new-standard `element` outputs). */
 	elements: KlingElement[];
 	unitsDeducted: number | null;
+	/** New-standard billing lines (empty for legacy tasks). */
+	billing: KlingBillingLine[];
 	/** When Kling deletes the results (30 days after creation), ISO. */
 	resultsExpireAt: string | null;
 	raw: IDataObject;
@@ -305,6 +325,7 @@ export function normaliseLegacy(obj: IDataObject, taskType: KlingTaskType | null
 		parentVideo: pv ? mapVideo(pv) : null,
 		...libraryFromLegacyResult(t.task_result),
 		unitsDeducted: toNumber(t.final_unit_deduction),
+		billing: [],
 		raw: obj,
 	});
 }
@@ -334,8 +355,22 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 			audios.push(mapAudio(o));
 		}
 	}
+	const billing: KlingBillingLine[] = (t.billing ?? []).map((b) => {
+		const line = b as IDataObject;
+		return {
+			chargeType: s(line.charge_type),
+			cashType: s(line.cash_type),
+			amount: s(line.amount),
+			currency: s(line.currency),
+			packageType: s(line.package_type),
+			listPrice: s(line.list_price),
+		};
+	});
+	// Units only: a cash line's amount is money, not units (lines without charge_type count as units, as before).
 	const billed = (t.billing ?? []).reduce<number | null>((sum, b) => {
-		const n = toNumber((b as IDataObject).amount ?? (b as IDataObject).units);
+		const line = b as IDataObject;
+		if (line.charge_type !== undefined && line.charge_type !== null && line.charge_type !== 'unit') return sum;
+		const n = toNumber(line.amount ?? line.units);
 		return n === null ? sum : (sum ?? 0) + n;
 	}, null);
 	return buildItem({
@@ -344,7 +379,8 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		status,
 		klingStatus: t.status,
 		statusMessage: t.message ?? '',
-		taskType,
+		// Every new-standard task is one type: POST /tasks lists them together without naming the path.
+		taskType: NEW_STANDARD_TYPE,
 		createdAtMs: toMs(t.create_time),
 		updatedAtMs: toMs(t.update_time),
 		videos,
@@ -356,6 +392,7 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		voices,
 		elements,
 		unitsDeducted: billed,
+		billing,
 		raw: obj,
 	});
 }
@@ -378,6 +415,7 @@ interface ItemParts {
 	voices: KlingVoice[];
 	elements: KlingElement[];
 	unitsDeducted: number | null;
+	billing: KlingBillingLine[];
 	raw: IDataObject;
 }
 
@@ -391,7 +429,10 @@ function resultKindOf(p: Pick<ItemParts, 'videos' | 'images' | 'audios' | 'serie
 }
 
 function buildItem(p: ItemParts): KlingTaskItem {
-	const resultKind = p.taskType ? ENDPOINTS[p.taskType].resultKind : resultKindOf(p);
+	// A new-standard task's kind is what its outputs hold (one type covers every model path); before it has
+	// outputs, its table row's (video: every documented new-standard create makes a video).
+	const resultKind =
+		p.taskType && p.taskType !== NEW_STANDARD_TYPE ? ENDPOINTS[p.taskType].resultKind : (resultKindOf(p) ?? (p.taskType ? ENDPOINTS[p.taskType].resultKind : null));
 	return {
 		taskId: p.taskId,
 		externalTaskId: p.externalTaskId,
@@ -414,6 +455,7 @@ function buildItem(p: ItemParts): KlingTaskItem {
 		voices: p.voices,
 		elements: p.elements,
 		unitsDeducted: p.unitsDeducted,
+		billing: p.billing,
 		resultsExpireAt: p.createdAtMs === null ? null : iso(p.createdAtMs + RESULT_RETENTION_MS),
 		raw: p.raw,
 	};
@@ -439,6 +481,8 @@ export function syncResultItem(data: IDataObject, fallbackId: string): KlingTask
 
 export function withTaskType(item: KlingTaskItem, taskType: string | null | undefined): KlingTaskItem {
 	if (!isTaskType(taskType) || item.taskType === taskType) return item;
+	// A new-standard task stays one: the URL's kling_type names the operation's family, not where to read it.
+	if (item.taskType === NEW_STANDARD_TYPE) return item;
 	return { ...item, taskType, resultKind: ENDPOINTS[taskType].resultKind };
 }
 

@@ -395,7 +395,7 @@ export async function createAndWait(ctx: IExecuteFunctions, s: CreateAndWaitSett
 			},
 			{
 				clock,
-				fetch: async () => await getTask(ctx, s.taskType, task.taskId),
+				fetch: async () => await getTask(ctx, task.taskType ?? s.taskType, task.taskId),
 				resume: async (finished) => {
 					const res = (await ctx.helpers.httpRequest({
 						method: 'POST',
@@ -419,7 +419,7 @@ export async function createAndWait(ctx: IExecuteFunctions, s: CreateAndWaitSett
 
 	try {
 		await pollUntilFinished(
-			async (w) => await getTask(ctx, s.taskType, w.task.taskId, undefined, w.itemIndex),
+			async (w) => await getTask(ctx, w.task.taskType ?? s.taskType, w.task.taskId, undefined, w.itemIndex),
 			watches,
 			{ deadlineMs: started + limitMs, intervalMs: s.pollIntervalSeconds * 1000, maxIntervalMs: MAX_POLL_INTERVAL_MS, backoff: 1.5 },
 			clock,
@@ -492,7 +492,7 @@ export async function handleWaitWebhook(ctx: IWebhookFunctions, s: WaitWebhookSe
 	}
 	if (confirm) {
 		try {
-			task = await getTask(ctx, s.taskType, task.taskId);
+			task = await getTask(ctx, task.taskType ?? s.taskType, task.taskId);
 		} catch (error) {
 			ctx.logger.warn(`Kling AI: could not confirm task ${task.taskId} with the API: ${error instanceof Error ? error.message : String(error)}`);
 			return { webhookResponse: { received: true, taskId: task.taskId, confirmed: false, waiting: true } };

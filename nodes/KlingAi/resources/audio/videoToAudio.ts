@@ -31,7 +31,10 @@ export const videoToAudio: CreateOperation = {
 	description: 'Create a Kling video-to-audio task: sound effects and music for a 3 to 20 second video; returns the video with sound and the audio (MP3, WAV)',
 	taskType: 'videoToAudio',
 	defaultWaitMinutes: 15,
-	properties: videoSourceProperties(),
+	properties: videoSourceProperties({}, {
+		description: 'The silent video to add sound to',
+		urlDescription: 'MP4/MOV up to 100 MB, 3 to 20 s (a Kling video ID: at most 30 days old).',
+	}),
 	options: [
 		{ displayName: 'ASMR Mode', name: 'asmrMode', type: 'boolean', default: false, description: 'Whether to enhance detailed sound effects for immersive content (asmr_mode)' },
 		{

@@ -16,7 +16,13 @@ const VIDEO_URL: MediaInputSpec = { name: 'videoUrl', displayName: 'Video', kind
 const SOUND: MediaInputSpec = { name: 'soundFile', displayName: 'Audio File', kind: 'audio', description: 'The speech the face should follow, 2 to 60 s.' };
 
 /** Video source fields shared by Identify Face and Lip Sync. */
-export function videoSourceProperties(extraShow: Record<string, string[]> = {}): INodeProperties[] {
+/** What the video is for and which videos the operation takes (defaults: lip sync's). */
+export interface VideoSourceTexts {
+	description?: string;
+	urlDescription?: string;
+}
+
+export function videoSourceProperties(extraShow: Record<string, string[]> = {}, texts: VideoSourceTexts = {}): INodeProperties[] {
 	const show = (values: Record<string, string[]>) => ({ show: { ...extraShow, ...values } });
 	return [
 		{
@@ -29,7 +35,7 @@ export function videoSourceProperties(extraShow: Record<string, string[]> = {}):
 				{ name: 'Video URL', value: 'videoUrl', description: 'Any public MP4/MOV video' },
 			],
 			default: 'videoId',
-			description: 'The video with the face(s)',
+			description: texts.description ?? 'The video with the face(s)',
 			displayOptions: Object.keys(extraShow).length ? show({}) : undefined,
 		},
 		{
@@ -41,7 +47,7 @@ export function videoSourceProperties(extraShow: Record<string, string[]> = {}):
 			description: 'ID of a video Kling generated (not the task ID)',
 			displayOptions: show({ videoSource: ['videoId'] }),
 		},
-		...mediaInputProperties(VIDEO_URL, show({ videoSource: ['videoUrl'] }).show),
+		...mediaInputProperties(texts.urlDescription ? { ...VIDEO_URL, description: texts.urlDescription } : VIDEO_URL, show({ videoSource: ['videoUrl'] }).show),
 	];
 }
 

@@ -1,6 +1,7 @@
 import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { mediaInputProperties, resolveInlineMedia, resolveMediaInput, type MediaInputSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
+import { apiStandardProperties } from './apiStandard';
 import {
 	applyWatermark,
 	cfgScaleOption,
@@ -170,6 +171,7 @@ export const imageToVideo: CreateOperation = {
 		...mediaInputProperties(START),
 		promptProperty({ required: false, description: 'Optional: describe the motion and scene (at most 2500 characters)' }),
 		...videoModelProperties(MODELS, 'kling-v2-5-turbo'),
+		...apiStandardProperties('imageToVideo'),
 		...mediaInputProperties(END),
 	],
 	options: [

@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { mediaInputProperties, resolveMediaInput, type MediaInputSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
+import { apiStandardProperties } from './apiStandard';
 import {
 	applyWatermark,
 	checkOneOf,
@@ -88,6 +89,7 @@ export const motionControl: CreateOperation = {
 		},
 		promptProperty({ required: false, description: 'Optional: scene, clothing, camera (at most 2500 characters)' }),
 		...modelProperties(MODELS, 'kling-v2-6', 'renders the motion'),
+		...apiStandardProperties('motionControl'),
 		modeProperty(),
 	],
 	options: [

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { mediaInputProperties, mediaListProperty, resolveMediaInput, resolveMediaList, type MediaInputSpec, type MediaListSpec } from '../../shared/inputs';
 import type { CreateOperation } from '../types';
+import { apiStandardProperties } from './apiStandard';
 import {
 	V3_DURATIONS,
 	VIDEO_ASPECT_RATIOS,
@@ -174,6 +175,7 @@ export const omniVideo: CreateOperation = {
 			description: 'What to generate; refer to inputs as &lt;&lt;&lt;image_1&gt;&gt;&gt;, &lt;&lt;&lt;element_1&gt;&gt;&gt;, &lt;&lt;&lt;video_1&gt;&gt;&gt; (at most 2500 characters). Not used with Multi-Shot "Custom Shots".',
 		}),
 		...modelProperties(MODELS, 'kling-video-o1', 'generates the video. Mode, duration and multi-shot follow the model.'),
+		...apiStandardProperties('omniVideo'),
 		...modeAndDurationProperties(),
 		{
 			displayName: 'Aspect Ratio',

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { CreateOperation } from '../types';
+import { apiStandardProperties } from './apiStandard';
 import {
 	VIDEO_ASPECT_RATIOS,
 	applyWatermark,
@@ -66,6 +67,7 @@ export const textToVideo: CreateOperation = {
 			description: 'Describe the video: subject, motion, scene, camera and style (at most 2500 characters). Not used with Multi-Shot "Custom Shots".',
 		}),
 		...videoModelProperties(MODELS, 'kling-v2-5-turbo'),
+		...apiStandardProperties('textToVideo'),
 		{
 			displayName: 'Aspect Ratio',
 			name: 'aspectRatio',

@@ -94,6 +94,8 @@ export const TEXT_TO_VIDEO_MODELS: readonly VideoModel[] = [
 	model('kling-v2-5-turbo', 'Kling V2.5 Turbo'),
 	model('kling-v2-6', 'Kling V2.6', { sound: true, soundProOnly: true }),
 	model('kling-v3', 'Kling V3', { modes: WITH_4K, longDurations: true, sound: true, multiShot: true }),
+	// New standard only (shared/newStandard.ts): Mode Standard = 720p, Professional = 1080p; custom shots go into the prompt.
+	model('kling-3.0-turbo', 'Kling 3.0 Turbo (API Key Only)', { longDurations: true, multiShot: true }),
 ];
 
 export const IMAGE_TO_VIDEO_MODELS: readonly VideoModel[] = [
@@ -106,6 +108,7 @@ export const IMAGE_TO_VIDEO_MODELS: readonly VideoModel[] = [
 	model('kling-v2-5-turbo', 'Kling V2.5 Turbo'),
 	model('kling-v2-6', 'Kling V2.6', { sound: true, soundProOnly: true, maxVoices: 2 }),
 	model('kling-v3', 'Kling V3', { modes: WITH_4K, longDurations: true, sound: true, multiShot: true, maxElements: 3 }),
+	model('kling-3.0-turbo', 'Kling 3.0 Turbo (API Key Only)', { longDurations: true, multiShot: true }),
 ];
 
 /** Model, custom model, mode and duration: mode/duration options follow the selected model. */
