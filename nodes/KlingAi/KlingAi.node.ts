@@ -20,7 +20,10 @@ export class KlingAi implements INodeType {
 		name: 'klingAi',
 		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Generate Image defaults to kling-v3 (the current docs' default). Version 1 nodes keep kling-v2-1:
+		// n8n does not save a parameter equal to its default, so changing a default in place would switch them.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: operationSubtitle(),
 		description:
 			'Generate videos, images and audio with Kling AI (text/image to video, lip sync, effects, image generation, omni image, expansion, virtual try-on, text to speech, sound), check tasks and download results',

@@ -253,6 +253,17 @@ describe('bodies the new families send (accepted by the simulator)', () => {
 		expect(sent.body).toMatchObject({ model_name: 'kling-v3-omni', resolution: '4k', result_type: 'single', aspect_ratio: '16:9' });
 	});
 
+	it('Generate Image defaults to kling-v3 on node version 2; version 1 nodes keep kling-v2-1', async () => {
+		const byVersion = async (typeVersion: number) => {
+			const ctx = executeContext({ nodeType: node, parameters: { resource: 'image', operation: 'generateImage', prompt: 'a lighthouse' }, credentials: simulatorCredentials(sim.url), typeVersion }, [{ json: {} }], 'manual');
+			await node.execute.call(ctx);
+			return lastPost('/v1/images/generations').body as IDataObject;
+		};
+		expect((await byVersion(2)).model_name).toBe('kling-v3');
+		expect((await byVersion(1)).model_name).toBe('kling-v2-1');
+		expect(node.description.defaultVersion).toBe(2);
+	});
+
 	it('Omni Image series sends result_type and series_amount (int, or "auto"), no n', async () => {
 		const images = { image: [{ inputType: 'url', data: 'https://example.com/a.png' }] };
 		await run({ resource: 'image', operation: 'omniImage', prompt: 'x', model: 'kling-v3-omni', resultType: 'series', seriesAmount: '5', images, options: { n: 3 } });

@@ -113,6 +113,21 @@ export function modelProperties(models: readonly ModelInfo[], defaultModel: stri
 	];
 }
 
+/**
+ * Model properties whose default depends on the node version (`{ 1: 'old-default', 2: 'new-default' }`): one
+ * Model property per version (same name, shown for its version only) and one Custom Model Name.
+ */
+export function versionedModelProperties(models: readonly ModelInfo[], defaults: Readonly<Record<number, string>>, what: string): INodeProperties[] {
+	const versions = Object.keys(defaults).map(Number).sort((a, b) => a - b);
+	const [model, custom] = modelProperties(models, defaults[versions[0]], what);
+	const perVersion = versions.map((v, i) => ({
+		...model,
+		default: defaults[v],
+		displayOptions: { show: { '@version': i === versions.length - 1 ? [{ _cnd: { gte: v } }] : [v] } },
+	}));
+	return [...perVersion, custom];
+}
+
 /** The model_name to send, and whether it is one of the listed models. */
 export function readModel<T extends ModelInfo>(ctx: IExecuteFunctions, itemIndex: number, models: readonly T[]): { value: string; known?: T } {
 	const selected = str(ctx, 'model', itemIndex);

@@ -9,7 +9,7 @@ import {
 	elementIdsOption,
 	elementList,
 	fieldError,
-	modelProperties,
+	versionedModelProperties,
 	negativePromptOption,
 	optNumber,
 	optString,
@@ -34,11 +34,12 @@ const MODELS = [
 /**
  * The current docs page (DOC-NEW image generation, kling-api-2026.md b.16) contradicts itself: its table
  * says the default model is kling-v3, its text that an empty model_name means V1. The node always sends
- * model_name, so Kling's default never applies; the node's own default stays kling-v2-1 because n8n does
- * not store a parameter that equals its default: a new default would silently switch saved workflows to
- * another model (and price).
+ * model_name, so Kling's default never applies. Node version 2 defaults to kling-v3 (the table's default and
+ * the current model); version 1 keeps kling-v2-1, because n8n does not store a parameter that equals its
+ * default: a new default in place would silently switch saved workflows to another model (and price).
  */
-export const DEFAULT_IMAGE_MODEL = 'kling-v2-1';
+export const DEFAULT_IMAGE_MODEL = 'kling-v3';
+export const DEFAULT_IMAGE_MODEL_V1 = 'kling-v2-1';
 /** Element references: kling-v3 only; elements + reference images at most 10 (DOC-NEW). */
 const ELEMENT_MODELS = ['kling-v3'];
 const MAX_IMAGE_REFERENCES = 10;
@@ -122,7 +123,7 @@ export const generateImage: CreateOperation = {
 	defaultWaitMinutes: 10,
 	properties: [
 		promptProperty({ required: true, description: 'Describe the image (at most 2500 characters)' }),
-		...modelProperties(MODELS, DEFAULT_IMAGE_MODEL, 'generates the images'),
+		...versionedModelProperties(MODELS, { 1: DEFAULT_IMAGE_MODEL_V1, 2: DEFAULT_IMAGE_MODEL }, 'generates the images'),
 		...mediaInputProperties(REFERENCE),
 	],
 	options: [
