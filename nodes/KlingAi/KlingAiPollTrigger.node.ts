@@ -19,7 +19,7 @@ import { ledgerFor, syncWithStaticData, type EmitSource, type TaskLedger } from 
 import { scanTaskType, type ScanResult, type TypeCursor } from './shared/poller';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
 import { downloadProperties } from './resources/task/taskOperations';
-import { findCreateOperation } from './resources';
+import { DEFAULT_OPERATIONS, findCreateOperation } from './resources';
 import { taskTypesCreatedBy, type WorkflowNodeInfo } from './shared/watchedTypes';
 import { CREDENTIAL_NAME, DEFAULT_RETRY_POLICY, type RetryPolicy } from './shared/transport';
 
@@ -98,7 +98,11 @@ export function readWatchedTypes(ctx: ITriggerFunctions): KlingTaskType[] {
 	if (watch === 'all') return [...TASK_TYPES];
 	if (watch === 'workflow') {
 		const nodes = workflowNodesOf(ctx);
-		const types = nodes && taskTypesCreatedBy(nodes, (resource, operation) => findCreateOperation(resource, operation)?.taskType);
+		const types = nodes && taskTypesCreatedBy(
+			nodes,
+			(resource, operation) => findCreateOperation(resource, operation)?.taskType,
+			(resource) => DEFAULT_OPERATIONS[resource as keyof typeof DEFAULT_OPERATIONS],
+		);
 		if (types?.length) return types;
 		ctx.logger.debug('Kling AI Poll Trigger: no Kling AI node creating tasks found in this workflow; watching every task type', { workflowId: ctx.getWorkflow().id });
 		return [...TASK_TYPES];

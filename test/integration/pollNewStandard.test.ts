@@ -10,7 +10,7 @@ import { emitterFor, resetEmitters } from '../../nodes/KlingAi/shared/exactlyOnc
 import { TASK_TYPES } from '../../nodes/KlingAi/shared/endpoints';
 import { resetLedgers } from '../../nodes/KlingAi/shared/ledger';
 import { taskTypesCreatedBy } from '../../nodes/KlingAi/shared/watchedTypes';
-import { findCreateOperation } from '../../nodes/KlingAi/resources';
+import { DEFAULT_OPERATIONS, findCreateOperation } from '../../nodes/KlingAi/resources';
 import { TEST_KEYS, simulatorCredentials, triggerContext, type ContextSetup } from '../helpers/n8n';
 import { startSimulator, type KlingSimulator } from '../simulator';
 
@@ -158,13 +158,19 @@ describe('Watch Task Types (version 2): the poll lists only what this workflow c
 
 	it('maps the workflow\'s Kling AI nodes to task types (model → standard; get/list create nothing)', () => {
 		const lookup = (r: string, o: string) => findCreateOperation(r, o)?.taskType;
-		expect(taskTypesCreatedBy([klingNode({ operation: 'textToVideo', model: 'kling-3.0-turbo' })], lookup)).toEqual(['newStandard']);
-		expect(taskTypesCreatedBy([klingNode({ operation: 'textToVideo', model: 'kling-v3' })], lookup)).toEqual(['textToVideo']);
-		expect(taskTypesCreatedBy([klingNode({ operation: 'imageToVideo', model: 'kling-v3', apiStandard: 'auto' })], lookup)).toEqual(['imageToVideo', 'newStandard']);
-		expect(taskTypesCreatedBy([klingNode({ resource: 'image', operation: 'generateImage' }), klingNode({ operation: 'getTask' }, 'Get')], lookup)).toEqual(['imageGeneration']);
-		expect(taskTypesCreatedBy([klingNode({ operation: '={{ $json.op }}' })], lookup)).toEqual([...TASK_TYPES]);
-		expect(taskTypesCreatedBy([{ type: 'n8n-nodes-base.set', parameters: {} }], lookup)).toBeUndefined();
-		expect(taskTypesCreatedBy([{ ...klingNode({ operation: 'omniVideo' }), disabled: true }], lookup)).toBeUndefined();
+		const defaults = (r: string) => DEFAULT_OPERATIONS[r as keyof typeof DEFAULT_OPERATIONS];
+		expect(taskTypesCreatedBy([klingNode({ operation: 'textToVideo', model: 'kling-3.0-turbo' })], lookup, defaults)).toEqual(['newStandard']);
+		expect(taskTypesCreatedBy([klingNode({ operation: 'textToVideo', model: 'kling-v3' })], lookup, defaults)).toEqual(['textToVideo']);
+		expect(taskTypesCreatedBy([klingNode({ operation: 'imageToVideo', model: 'kling-v3', apiStandard: 'auto' })], lookup, defaults)).toEqual(['imageToVideo', 'newStandard']);
+		expect(taskTypesCreatedBy([klingNode({ resource: 'image', operation: 'generateImage' }), klingNode({ operation: 'getTask' }, 'Get')], lookup, defaults)).toEqual(['imageGeneration']);
+		expect(taskTypesCreatedBy([klingNode({ operation: '={{ $json.op }}' })], lookup, defaults)).toEqual([...TASK_TYPES]);
+		expect(taskTypesCreatedBy([{ type: 'n8n-nodes-base.set', parameters: {} }], lookup, defaults)).toBeUndefined();
+		// Operations left at their resource's default are not saved: Library starts on Create Voice (a task),
+		// Audio on Text to Speech (synchronous, creates no task), Video on Text to Video.
+		expect(taskTypesCreatedBy([klingNode({ resource: 'library' })], lookup, defaults)).toEqual(['customVoice']);
+		expect(taskTypesCreatedBy([klingNode({ resource: 'audio' })], lookup, defaults)).toBeUndefined();
+		expect(taskTypesCreatedBy([klingNode({})], lookup, defaults)).toEqual(['textToVideo']);
+		expect(taskTypesCreatedBy([{ ...klingNode({ operation: 'omniVideo' }), disabled: true }], lookup, defaults)).toBeUndefined();
 	});
 
 	async function callsPerPoll(setup: Partial<ContextSetup> & { parameters: IDataObject }): Promise<number> {

@@ -96,6 +96,15 @@ function taskReadOptions(resource: KlingResource): INodePropertyOptions[] {
 	];
 }
 
+/** The operation a resource starts on (saved workflows omit it when it is left at this default). */
+export const DEFAULT_OPERATIONS: Readonly<Record<KlingResource | 'account', string>> = {
+	video: 'textToVideo',
+	image: 'generateImage',
+	audio: 'textToSpeech',
+	library: 'createVoice',
+	account: 'getResourcePacks',
+};
+
 function operationProperty(resource: KlingResource, defaultOperation: string, extra: INodePropertyOptions[] = []): INodeProperties {
 	const creates = [...CREATE_OPERATIONS, ...SYNC_OPERATIONS].filter((o) => o.resource === resource).map((o) => ({
 		name: o.name,
@@ -204,10 +213,10 @@ export interface ComposeExtras {
 export function composeProperties(extras: ComposeExtras = {}): INodeProperties[] {
 	return [
 		resourceProperty,
-		operationProperty('video', 'textToVideo'),
-		operationProperty('image', 'generateImage'),
-		operationProperty('audio', 'textToSpeech'),
-		operationProperty('library', 'createVoice', LIBRARY_LIST_OPERATIONS),
+		operationProperty('video', DEFAULT_OPERATIONS.video),
+		operationProperty('image', DEFAULT_OPERATIONS.image),
+		operationProperty('audio', DEFAULT_OPERATIONS.audio),
+		operationProperty('library', DEFAULT_OPERATIONS.library, LIBRARY_LIST_OPERATIONS),
 		accountOperation,
 		...CREATE_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),
 		...SYNC_OPERATIONS.flatMap((op) => updateDisplayOptions(showFor(op), op.properties)),

@@ -15,6 +15,8 @@ export interface WorkflowNodeInfo {
 
 /** A create operation: its (resource, operation) → legacy task type. Passed in to keep this file free of resources/. */
 export type CreateLookup = (resource: string, operation: string) => KlingTaskType | undefined;
+/** The operation a resource shows when its parameter was left at the default (and so is not saved). */
+export type DefaultOperationLookup = (resource: string) => string | undefined;
 
 const isKlingActionNode = (type: string): boolean => /(^|\.)klingAi(Tool)?$/.test(type);
 const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
@@ -24,7 +26,11 @@ const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsW
  * every type rather than nothing). A parameter given as an expression counts as "could be anything": for
  * resource/operation every type, for the model or API Standard both standards of the operation.
  */
-export function taskTypesCreatedBy(nodes: readonly WorkflowNodeInfo[], createTypeOf: CreateLookup): KlingTaskType[] | undefined {
+export function taskTypesCreatedBy(
+	nodes: readonly WorkflowNodeInfo[],
+	createTypeOf: CreateLookup,
+	defaultOperationOf: DefaultOperationLookup,
+): KlingTaskType[] | undefined {
 	const types = new Set<KlingTaskType>();
 	let found = false;
 	for (const node of nodes) {
@@ -32,8 +38,10 @@ export function taskTypesCreatedBy(nodes: readonly WorkflowNodeInfo[], createTyp
 		const p = node.parameters ?? {};
 		// n8n leaves default values out of saved parameters: fill the node's defaults.
 		const resource = p.resource ?? 'video';
-		const operation = p.operation ?? (resource === 'image' ? 'generateImage' : 'textToVideo');
-		if (isExpression(resource) || isExpression(operation)) return [...TASK_TYPES];
+		if (isExpression(resource)) return [...TASK_TYPES];
+		const operation = p.operation ?? defaultOperationOf(String(resource));
+		if (operation === undefined) continue;
+		if (isExpression(operation)) return [...TASK_TYPES];
 		const legacy = createTypeOf(String(resource), String(operation));
 		if (!legacy) continue; // Get Task, List Tasks, sync calls, account: they create nothing
 		found = true;
