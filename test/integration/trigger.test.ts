@@ -19,7 +19,7 @@ import { buildCallbackUrl, urlTokenFromCredentials } from '../../nodes/KlingAi/s
 import { createTask, generateExternalTaskId } from '../../nodes/KlingAi/shared/api';
 import { PERSIST_AFTER_MS, STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
 import { signStandardWebhook } from '../../nodes/KlingAi/shared/signature';
-import { buildWorkflow, executeContext, initBinaryData, simulatorCredentials, webhookContext, type FakeRequest } from '../helpers/n8n';
+import { TEST_KEYS, buildWorkflow, executeContext, initBinaryData, simulatorCredentials, webhookContext, type FakeRequest } from '../helpers/n8n';
 
 interface SimCallback {
 	taskId: string;
@@ -404,6 +404,24 @@ describe('Kling AI Trigger: Confirm With Kling API', () => {
 		// A task of another type is still not emitted (the lookup is restricted to the filtered types).
 		expect(b.result.workflowData).toBeUndefined();
 		expect(h.emissions).toHaveLength(1);
+	});
+
+	test('a new-standard callback is confirmed at GET /tasks (API key) and lands on Succeeded once', async () => {
+		const h = await harness({ confirmWithApi: true }, { authType: 'apiKey', apiKey: TEST_KEYS.apiKey });
+		const task = sim.insertTask('newStandard', { task_status: 'submitted', callback_url: h.callbackUrl('newStandard') });
+		const id = String(task.task_id);
+		const before = sim.requests.length;
+		sim.advance(id, 'processing');
+		sim.advance(id, 'succeed');
+		sim.advance(id, 'succeed');
+		await answered(id, 3);
+		// Kling sent the new shape ({id, status, outputs}), and the trigger read the task where the new standard keeps it.
+		expect(sim.callbacks.filter((c) => c.taskId === id).map((c) => c.body.status)).toEqual(['processing', 'succeeded', 'succeeded']);
+		const reads = sim.requests.slice(before).filter((r) => r.method === 'GET');
+		expect(reads.length).toBeGreaterThan(0);
+		expect(reads.every((r) => r.path === '/tasks' && r.query.task_ids === id)).toBe(true);
+		expect(h.emissions).toHaveLength(1);
+		expect(h.byOutput(0)).toEqual([expect.objectContaining({ taskId: id, taskType: 'newStandard', status: 'succeeded', resultKind: 'videos' })]);
 	});
 
 	test('a task Kling does not know → 404 unknown_task, no execution', async () => {
