@@ -168,7 +168,7 @@ export class KlingAiTrigger implements INodeType {
 		// n8n merges this trigger into the "Kling AI" entry of the node creator and shows THIS description there,
 		// so it describes the package first and the trigger second.
 		description:
-			'Generate videos and images with Kling AI, and start workflows when Kling reports a finished task',
+			'Generate videos, images and audio with Kling AI, and start workflows when Kling reports a finished task',
 		defaults: { name: 'Kling AI Trigger' },
 		inputs: [],
 		outputs: `={{$parameter["emitProgress"] ? ${JSON.stringify(ALL_OUTPUTS)} : ${JSON.stringify(TERMINAL_OUTPUTS)}}}`,

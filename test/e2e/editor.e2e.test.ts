@@ -172,7 +172,13 @@ describe('the n8n editor in chromium', () => {
 		// the search results slide out: wait until they are gone before reading the list
 		await byTestId('node-creator-item-name').filter({ hasText: /^Kling AI Poll Trigger$/ }).waitFor({ state: 'detached' });
 		expect((await actionsHeader.textContent())?.trim()).toBe(`Actions (${OPERATION_ACTIONS.length})`);
-		const listed = (await creatorNames()).filter((name) => name !== 'On new Kling AI event').sort();
+		// The list renders in steps (41 actions, slow under load): read it until it stops growing, at most 15 s.
+		const readActions = async () => (await creatorNames()).filter((name) => name !== 'On new Kling AI event').sort();
+		let listed = await readActions();
+		for (let waited = 0; waited < 15_000 && listed.length < OPERATION_ACTIONS.length; waited += 250) {
+			await page.waitForTimeout(250);
+			listed = await readActions();
+		}
 		expect(listed).toEqual(OPERATION_ACTIONS);
 		await shot('03-next-step-actions');
 		await readmeShot('node-creator-actions', byTestId('node-creator'));
