@@ -181,6 +181,13 @@ describe('base64 and URLs', () => {
 		expect(toBareBase64('X', 'YW-_')).toBe('YW+/');
 	});
 
+	test('wrong padding is recomputed from the data, not kept (regression: "YQ=" stayed "YQ=")', () => {
+		expect(toBareBase64('X', 'YQ=')).toBe('YQ==');
+		expect(toBareBase64('X', 'YWJj=')).toBe('YWJj');
+		expect(toBareBase64('X', 'YWI==')).toBe('YWI=');
+		expect(() => toBareBase64('X', 'YWJjZ=')).toThrow('"X" is not valid base64 (truncated data)');
+	});
+
 	test('invalid base64 says how to fix it', () => {
 		const e = field(() => toBareBase64('X', 'ab$cd'));
 		expect(e.message).toBe('"X" is not valid base64');
