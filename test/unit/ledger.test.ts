@@ -175,6 +175,13 @@ describe('ledger: the static-data copy (what a restart sees)', () => {
 		expect(ids[0]).toBe(`t${RECENT_TERMINAL_MAX - PERSISTED_ENTRIES + 1}`);
 	});
 
+	test('a flood of progress claims after a settled terminal claim does not push it out of the copy', () => {
+		const l = new TaskLedger();
+		l.claim(item('done', 'succeeded'), 'callback', 1);
+		for (let i = 0; i <= RECENT_TERMINAL_MAX; i++) l.claim(item(`p${i}`, 'processing'), 'poll', 2);
+		expect(persistedIds(l, 10)).toEqual(['done']);
+	});
+
 	test('loadPersisted skips what it cannot read and counts what it merged', () => {
 		const l = new TaskLedger();
 		expect(l.loadPersisted(undefined)).toBe(0);
