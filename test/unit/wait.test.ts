@@ -25,21 +25,9 @@ import {
 	type TaskWatch,
 } from '../../nodes/KlingAi/shared/wait';
 import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
+import { fakeClock } from '../helpers/fakeClock';
 
 const NODE: INode = { id: 'n1', name: 'Kling AI', type: 'klingAi', typeVersion: 1, position: [0, 0], parameters: {} };
-
-function fakeClock(start = 1_000_000): Clock & { slept: number[] } {
-	let now = start;
-	const slept: number[] = [];
-	return {
-		slept,
-		now: () => now,
-		sleep: async (ms: number) => {
-			slept.push(ms);
-			now += ms;
-		},
-	};
-}
 
 const task = (status: KlingTaskItem['status'], updatedAtMs: number | null = 1, extra: Partial<KlingTaskItem> = {}): KlingTaskItem =>
 	({ taskId: 't1', externalTaskId: 'e1', status, updatedAtMs, finished: status === 'succeeded' || status === 'failed', ...extra }) as KlingTaskItem;
