@@ -205,3 +205,75 @@ describe('cancellation', () => {
 		expect(server.received).toHaveLength(1);
 	});
 });
+
+describe('transport edges (mutation testing, issue 16)', () => {
+	test.each([
+		[{ region: 'mars' }, 'Unknown region "mars"'],
+		[{ customBaseUrl: 'http://gw.example.com' }, 'Custom Base URL must use https (http is accepted only for localhost)'],
+	])('a credential with a bad region / base URL (%j) fails as a configuration error naming it, without a request', async (creds, message) => {
+		const ctx = await serve(() => ok(task), creds);
+		const err = await klingApiRequest(ctx, { method: 'GET', path: '/x', itemIndex: 2 }, policy()).catch((e) => e);
+		expect(err.constructor.name).toBe('NodeOperationError');
+		expect(err.message).toBe(message);
+		expect(err.description).toBe('Fix the Region / Custom Base URL of the Kling AI API credential.');
+		expect(err.context.itemIndex).toBe(2);
+		expect(server.received).toHaveLength(0);
+	});
+
+	test('a network failure is an API error without an HTTP status, carrying the code and the item index', async () => {
+		// n8n's NodeApiError shows its own text for connection errors (the message names ECONNRESET); ours stays in the details.
+		const ctx = await serve(() => ({ reset: true }));
+		const err = await klingApiRequest(ctx, { method: 'GET', path: '/x', itemIndex: 1 }, policy({ maxAttempts: 1 })).catch((e) => e);
+		expect(err).toBeInstanceOf(NodeApiError);
+		expect(err.httpCode).toBeNull();
+		expect(err.context.itemIndex).toBe(1);
+		expect(err.errorResponse).toEqual({ code: null, message: 'Could not reach Kling (ECONNRESET)', request_id: null });
+	});
+
+	test('giving up after a single attempt says "1 attempt"', async () => {
+		const ctx = await serve(() => klingError(500, 5000, 'oops'));
+		await expect(klingApiRequest(ctx, { method: 'GET', path: '/x' }, policy({ maxAttempts: 1 }))).rejects.toThrow(/\(oops\) — gave up after 1 attempt$/);
+	});
+
+	test('a Kling error keeps its code, message and request id in the error details', async () => {
+		const ctx = await serve(() => klingError(400, 1201, 'bad key'));
+		const err = await klingApiRequest(ctx, { method: 'GET', path: '/x', itemIndex: 4 }, policy()).catch((e) => e);
+		expect(err.errorResponse).toMatchObject({ code: 1201, message: 'Kling error 1201: Invalid parameters (bad key or value) (bad key)', request_id: 'req-1201' });
+		expect(err.context.itemIndex).toBe(4);
+	});
+
+	test('allowNotFound: HTTP 404 without a business code is "not found"; without allowNotFound it is an error', async () => {
+		const ctx = await serve(() => ({ status: 404, body: 'no such route', headers: { 'content-type': 'text/plain' } }));
+		const res = await klingApiRequest(ctx, { method: 'GET', path: '/v1/videos/text2video/x', allowNotFound: true }, policy());
+		expect(res).toMatchObject({ notFound: true, attempts: 1 });
+		const err = await klingApiRequest(ctx, { method: 'GET', path: '/v1/videos/text2video/x' }, policy()).catch((e) => e);
+		expect(err).toBeInstanceOf(NodeApiError);
+		expect(err.message).toBe('Kling answered HTTP 404');
+		expect(err.httpCode).toBe('404');
+	});
+
+	test('allowNotFound: a 404 with another business code is still that error', async () => {
+		const ctx = await serve(() => klingError(404, 1201, 'bad id'));
+		await expect(klingApiRequest(ctx, { method: 'GET', path: '/x', allowNotFound: true }, policy())).rejects.toThrow('Kling error 1201');
+	});
+
+	test('the total time budget: a retry that lands exactly on it is still made, the next one is not', async () => {
+		// delay = 1000 ms on every attempt (random 1, base = max = 1000); the clock moves only by the sleeps.
+		const ctx = await serve(() => klingError(500, 5000, 'oops'));
+		const p = policy({ baseDelayMs: 1000, maxDelayMs: 1000, random: () => 1, maxTotalMs: 2000, maxAttempts: 10 });
+		await expect(klingApiRequest(ctx, { method: 'GET', path: '/x' }, p)).rejects.toThrow(/gave up after 3 attempts$/);
+		expect(p.delays).toEqual([1000, 1000]);
+		expect(server.received).toHaveLength(3);
+	});
+
+	test('cancellation names the item', async () => {
+		server = await new ScriptedServer(() => ({ delayMs: 2_000, ...ok(task) })).start();
+		const abort = new AbortController();
+		const ctx = executeContext({ nodeType: dummy, parameters: {}, credentials: simulatorCredentials(server.url) }, [{ json: {} }], 'manual', abort.signal);
+		const pending = klingApiRequest(ctx, { method: 'GET', path: '/x', itemIndex: 3 }, policy({ timeoutMs: 10_000 }));
+		setTimeout(() => abort.abort(), 100);
+		const err = await pending.catch((e) => e);
+		expect(err.message).toBe('The execution was cancelled while waiting for Kling');
+		expect(err.context.itemIndex).toBe(3);
+	});
+});

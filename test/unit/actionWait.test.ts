@@ -26,6 +26,7 @@ import {
 	type TaskWatch,
 } from '../../nodes/KlingAi/shared/wait';
 import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
+import { fakeClock } from '../helpers/fakeClock';
 
 jest.setTimeout(60_000);
 
@@ -398,18 +399,6 @@ describe('Poll', () => {
 });
 
 describe('state machine with a fake clock', () => {
-	function fakeClock(): Clock & { slept: number[] } {
-		let now = 1_000_000;
-		const slept: number[] = [];
-		return {
-			slept,
-			now: () => now,
-			sleep: async (ms: number) => {
-				slept.push(ms);
-				now += ms;
-			},
-		};
-	}
 	const task = (status: KlingTaskItem['status'], updatedAtMs = 1): KlingTaskItem =>
 		({ taskId: 't1', externalTaskId: 'e1', status, updatedAtMs, finished: status === 'succeeded' || status === 'failed' }) as KlingTaskItem;
 

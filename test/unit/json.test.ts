@@ -22,3 +22,26 @@ describe('serializeJsonBody', () => {
 		expect(jsonInteger(' 007 ').digits).toBe('7');
 	});
 });
+
+describe('64-bit ids: edges (mutation testing, issue 16)', () => {
+	it('an id stringified outside a request body (e.g. in an output item) keeps its digits as a string', () => {
+		expect(JSON.stringify({ id: jsonInteger('829836802793406551') })).toBe('{"id":"829836802793406551"}');
+	});
+
+	it('a bare id, nothing, and several ids in one string are all written correctly', () => {
+		expect(serializeJsonBody(jsonInteger('829836802793406551'))).toBe('829836802793406551');
+		expect(serializeJsonBody(undefined)).toBe('null');
+		expect(serializeJsonBody([jsonInteger('1'), 'x', jsonInteger('22')])).toBe('[1,"x",22]');
+	});
+
+	it('only whole strings of up to 19 digits are ids; leading zeros are dropped, a single 0 is kept', () => {
+		expect(isLongId('a1')).toBe(false);
+		expect(isLongId('1a')).toBe(false);
+		expect(isLongId('1 2')).toBe(false);
+		expect(isLongId('00000000000000000001')).toBe(false);
+		expect(isLongId('0')).toBe(true);
+		expect(jsonInteger('000').digits).toBe('0');
+		expect(jsonInteger('0100').digits).toBe('100');
+		expect(() => jsonInteger('12a')).toThrow('not a 64-bit integer id: "12a"');
+	});
+});

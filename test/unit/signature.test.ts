@@ -85,3 +85,57 @@ describe('URL token', () => {
 		expect(tokensMatch(t, [t])).toBe(false);
 	});
 });
+
+describe('signature edge cases (mutation testing survivors)', () => {
+	const verify = (hdrs: Record<string, unknown>, extra: Partial<{ secret: string; nowSeconds: number; toleranceSeconds: number }> = {}) =>
+		verifyStandardWebhook({ secret: VECTOR.secret, headers: hdrs, rawBody: VECTOR.body, nowSeconds: VECTOR.timestamp, ...extra });
+
+	test('a secret without the whsec_ prefix, or with surrounding spaces, is the same secret', () => {
+		const bare = VECTOR.secret.slice('whsec_'.length);
+		expect(signStandardWebhook(bare, VECTOR.id, VECTOR.timestamp, VECTOR.body)).toBe(VECTOR.signature);
+		expect(signStandardWebhook(`  ${VECTOR.secret}\n`, VECTOR.id, VECTOR.timestamp, VECTOR.body)).toBe(VECTOR.signature);
+		expect(verify(headers(VECTOR.signature), { secret: ` ${bare} ` })).toEqual({ ok: true, webhookId: VECTOR.id });
+	});
+
+	test.each([
+		['characters outside base64 in the middle', 'whsec_dGVzd!HNlY3JldA=='],
+		['a trailing non-base64 character', 'whsec_dGVzdHNlY3JldA==!'],
+		['a leading non-base64 character', 'whsec_!dGVzdHNlY3JldA=='],
+		['three padding characters', 'whsec_dGVzdA==='],
+		['a key that decodes to no bytes', 'whsec_A'],
+		['an empty secret', ''],
+	])('a secret with %s is not a secret', (_name, secret) => {
+		expect(decodeWebhookSecret(secret)).toBeUndefined();
+		expect(() => signStandardWebhook(secret, VECTOR.id, VECTOR.timestamp, VECTOR.body)).toThrow('Webhook secret is not valid base64 (expected whsec_...)');
+		expect(verify(headers(VECTOR.signature), { secret })).toEqual({ ok: false, reason: 'bad_secret' });
+	});
+
+	test('url-safe base64 secrets are accepted', () => {
+		expect(decodeWebhookSecret('whsec_ab-_cd==')).toEqual(Buffer.from('ab-_cd==', 'base64'));
+	});
+
+	test('rotation: a matching signature followed by a non-matching one still passes', () => {
+		expect(verify(headers(`${VECTOR.signature} v1,AAAAbadbadbad=`)).ok).toBe(true);
+		expect(verify(headers(`  ${VECTOR.signature}  `)).ok).toBe(true);
+		expect(verify(headers('v1,AAAAbadbadbad= v1,BBBBbad='))).toEqual({ ok: false, reason: 'bad_signature' });
+	});
+
+	test('array header values: the first value counts; an empty array is a missing header', () => {
+		expect(verify({ 'webhook-id': [VECTOR.id], 'webhook-timestamp': [String(VECTOR.timestamp)], 'webhook-signature': [VECTOR.signature, 'v1,x'] })).toEqual({ ok: true, webhookId: VECTOR.id });
+		expect(verify({ 'Webhook-Id': [VECTOR.id], 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': [] })).toEqual({ ok: false, reason: 'missing_headers' });
+		expect(verify({ 'webhook-id': null, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature })).toEqual({ ok: false, reason: 'missing_headers' });
+		expect(verify({ 'webhook-id': VECTOR.id, 'webhook-timestamp': '', 'webhook-signature': VECTOR.signature })).toEqual({ ok: false, reason: 'missing_headers' });
+	});
+
+	test('the timestamp: whole seconds, up to 12 digits, spaces around allowed', () => {
+		expect(verify(headers(VECTOR.signature, ` ${VECTOR.timestamp} ` as unknown as number)).ok).toBe(true);
+		for (const ts of ['1781080794.5', '1781080794abc', 'abc1781080794', '-1781080794', '1781080794000'])
+			expect(verify(headers(VECTOR.signature, ts as unknown as number))).toEqual({ ok: false, reason: 'bad_timestamp' });
+	});
+
+	test('a custom tolerance replaces the default 5 minutes', () => {
+		expect(verify(headers(VECTOR.signature), { nowSeconds: VECTOR.timestamp + 10, toleranceSeconds: 10 }).ok).toBe(true);
+		expect(verify(headers(VECTOR.signature), { nowSeconds: VECTOR.timestamp + 11, toleranceSeconds: 10 })).toEqual({ ok: false, reason: 'stale_timestamp' });
+		expect(verify(headers(VECTOR.signature), { nowSeconds: VECTOR.timestamp + 301, toleranceSeconds: 600 }).ok).toBe(true);
+	});
+});

@@ -255,10 +255,11 @@ export function toBareBase64(field: string, raw: string): string {
 		if (BASE64URL_RE.test(value)) value = value.replace(/-/g, '+').replace(/_/g, '/');
 		else throw new MediaInputError(field, `"${field}" is not valid base64`, 'Paste raw base64 data, or choose URL / Binary Property as the input type.');
 	}
+	// Padding is recomputed from the data characters: a wrongly padded value ('YQ=') is repaired, not kept.
+	value = value.replace(/=+$/, '');
 	const pad = value.length % 4;
 	if (pad === 1) throw new MediaInputError(field, `"${field}" is not valid base64 (truncated data)`);
-	if (pad) value = value.replace(/=+$/, '') + '='.repeat(4 - pad);
-	return value;
+	return pad ? value + '='.repeat(4 - pad) : value;
 }
 
 function parseUrl(value: string): URL | undefined {
