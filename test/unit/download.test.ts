@@ -35,7 +35,7 @@ function ctx(answer: (url: string) => Answer = () => ({ statusCode: 200, headers
 }
 
 const item = (extra: Partial<KlingTaskItem> = {}): KlingTaskItem =>
-	({ taskId: 'T', videos: [], images: [], ...extra }) as unknown as KlingTaskItem;
+	({ taskId: 'T', videos: [], images: [], seriesImages: [], audios: [], ...extra }) as unknown as KlingTaskItem;
 const v = (url: string | null, watermarkUrl: string | null = null) => ({ id: null, url, watermarkUrl, durationSeconds: null });
 const im = (index: number, url: string | null, watermarkUrl: string | null = null) => ({ index, url, watermarkUrl });
 

@@ -24,7 +24,8 @@ test('queryPath escapes the id (an external id may contain any character)', () =
 test('endpointsOf and taskTypeOptions split by resource and label options with it', () => {
 	const video = endpointsOf('video');
 	const image = endpointsOf('image');
-	expect(video.length + image.length).toBe(TASK_TYPES.length);
+	const byResource = (['video', 'image', 'audio', 'library'] as const).map((r) => endpointsOf(r).length);
+	expect(byResource.reduce((a, b) => a + b, 0)).toBe(TASK_TYPES.length);
 	expect(video.every((e) => e.resource === 'video')).toBe(true);
 	expect(image.every((e) => e.resource === 'image')).toBe(true);
 	const all = taskTypeOptions();

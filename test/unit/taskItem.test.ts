@@ -87,6 +87,13 @@ describe('legacy task form: every field', () => {
 			unitsDeducted: 2.5,
 			resultsExpireAt: new Date(1722769557708 + 30 * DAY).toISOString(),
 			raw,
+			// Result kinds of issues 13/14, empty for a video task.
+			audios: [],
+			seriesImages: [],
+			resultType: null,
+			voices: [],
+			elements: [],
+			billing: [],
 		});
 		expect(item.videos[0]).toHaveProperty('sessionId');
 	});
@@ -160,8 +167,10 @@ describe('new-standard task form: every field', () => {
 			updatedAtMs: 1781080794151,
 			unitsDeducted: 3.5,
 			parentVideo: null,
-			resultKind: 'videos',
+			// An audio output beside the video: both kinds (issue 14).
+			resultKind: 'videos+audios',
 		});
+		expect(item.audios).toHaveLength(1);
 		expect(item.videos).toEqual([{ id: 'v', url: 'https://cdn/v.mp4', watermarkUrl: 'https://cdn/w.mp4', durationSeconds: 3 }]);
 		expect(item.images).toEqual([
 			{ index: 0, url: 'https://cdn/1.png', watermarkUrl: null },
