@@ -47,6 +47,18 @@ describe('taskTypesCreatedBy', () => {
 
 	it('operations without a new standard ignore model and API Standard', () => {
 		expect(watched(kling({ operation: 'lipSync', model: 'kling-3.0', apiStandard: 'new' }))).toEqual(['lipSync']);
+		expect(watched(kling({ operation: 'lipSync', apiStandard: 'new' }))).toEqual(['lipSync']);
+		expect(watched(kling({ resource: 'image', operation: 'generateImage', model: '={{ $json.model }}' }))).toEqual(['imageGeneration']);
+	});
+
+	it('only nodes that create nothing: undefined (the trigger then watches every type)', () => {
+		expect(watched(kling({ operation: 'getTask' }))).toBeUndefined();
+		expect(watched(kling({ resource: 'audio' }), kling({ resource: 'image', operation: 'listTasks' }))).toBeUndefined();
+	});
+
+	it('a parameter saved as a non-string (a hand-edited workflow) is not an expression and does not break the poll', () => {
+		expect(watched(kling({ operation: 'textToVideo', model: 3 }))).toEqual(['textToVideo']);
+		expect(watched(kling({ operation: 'textToVideo', model: 'kling-v3', apiStandard: 1 }))).toEqual(['textToVideo']);
 	});
 
 	it('the model decides the standard: new-only, dual with each choice, custom model ids', () => {
