@@ -86,6 +86,8 @@ describe('audios in every spelling', () => {
 		expect(parseTaskPayload(ns({ outputs: [{ type: 'audio', wav_url: 'w', wav_duration: 7 }] })).audios[0]).toMatchObject({ url: 'w', durationSeconds: 7, wavDurationSeconds: 7 });
 		expect(parseTaskPayload(legacy({ audios: [{ url: 'p', url_wav: 'w', duration_wav: 6 }] }), 'textToAudio').audios[0]).toEqual({ id: null, url: 'p', mp3Url: null, wavUrl: 'w', durationSeconds: null, wavDurationSeconds: 6 });
 		expect(parseTaskPayload(legacy({ audios: [{}] }), 'textToAudio').audios[0]).toEqual({ id: null, url: null, mp3Url: null, wavUrl: null, durationSeconds: null, wavDurationSeconds: null });
+		// No URL at all: a WAV duration is not the duration of a (missing) url.
+		expect(parseTaskPayload(legacy({ audios: [{ duration_wav: 6 }] }), 'textToAudio').audios[0]).toMatchObject({ url: null, durationSeconds: null, wavDurationSeconds: 6 });
 	});
 });
 
