@@ -118,6 +118,26 @@ describe('downloadResults: names and types per kind', () => {
 		expect(names(c)).toEqual(['T_0.png image/jpeg', 'T_1.webp image/webp', 'T_2.png image/png', 'T_audio.mp3 audio/wav']);
 	});
 
+	it('no extension and nothing served: videos are MP4, images, angles and series images PNG', async () => {
+		const c = cdn();
+		await downloadResults(c.ctx, legacy({ videos: [{ url: 'https://c/v' }], images: [{ index: 0, url_1: 'https://c/a' }], series_images: [{ url: 'https://c/s' }] }), { binaryProperty: 'd' });
+		expect(names(c)).toEqual(['T.mp4 video/mp4', 'T_0_1.png image/png', 'T_series_0.png image/png']);
+	});
+
+	it('the served content type is stored without its parameters and spaces; a response without headers uses the table type', async () => {
+		const c = cdn({ 'https://c/i': 'image/webp ; q=1' });
+		await downloadResults(c.ctx, legacy({ images: [{ url: 'https://c/i' }] }), { binaryProperty: 'd' });
+		expect(names(c)).toEqual(['T_0.webp image/webp']);
+		const bare = cdn();
+		const request = bare.ctx.helpers.httpRequestWithAuthentication;
+		bare.ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, c: string, o) {
+			const res = (await request.call(this, c, o)) as Record<string, unknown>;
+			return { ...res, headers: undefined };
+		};
+		await downloadResults(bare.ctx, legacy({ videos: [{ url: 'https://c/v' }] }), { binaryProperty: 'd' });
+		expect(names(bare)).toEqual(['T.mp4 video/mp4']);
+	});
+
 	it('an audio with no stated type: the served type decides, else MP3', async () => {
 		const c = cdn({ 'https://c/a': 'audio/x-wav', 'https://c/b': 'text/plain' });
 		await downloadResults(c.ctx, legacy({ audios: [{ url: 'https://c/a' }, { url: 'https://c/b' }, { url: 'https://c/c' }] }), { binaryProperty: 'd' });
