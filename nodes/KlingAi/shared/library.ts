@@ -135,7 +135,7 @@ export function mapNewStandardElement(o: Obj): KlingElement {
 		elementId: idString(o.id),
 		name: s(o.name),
 		description: s(o.description),
-		referenceType: elementType ? (NS_ELEMENT_TYPES[elementType] ?? elementType) : null,
+		referenceType: elementType ? (Object.prototype.hasOwnProperty.call(NS_ELEMENT_TYPES, elementType) ? NS_ELEMENT_TYPES[elementType] : elementType) : null,
 		images: media('image'),
 		videos: media('video'),
 		voice: voice ? mapNewStandardVoice(voice) : null,

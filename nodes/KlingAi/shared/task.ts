@@ -350,7 +350,8 @@ export function normaliseNewStandard(obj: IDataObject, taskType: KlingTaskType |
 		} else if (o.type === 'video') {
 			videos.push({ id: s(o.id), url: s(o.url), watermarkUrl: s(o.watermark_url), durationSeconds: toNumber(o.duration) });
 		} else if (o.type === 'image') {
-			images.push(mapImage(o, images.length));
+			// The output's `type` says "image"; the item's image `type` is an image-recognize segment only.
+			images.push(mapImage({ ...o, type: undefined }, images.length));
 		} else if (o.type === 'audio') {
 			audios.push(mapAudio(o));
 		}
