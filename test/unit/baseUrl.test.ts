@@ -58,3 +58,18 @@ describe('describeCode', () => {
 		expect(describeCode(4242)).toEqual({ meaning: 'Unknown Kling error', hint: 'See the Kling error code table.', retry: 'never' });
 	});
 });
+
+describe('validateCustomBaseUrl: edges found by mutation testing (2026-12-01)', () => {
+	test('a URL of spaces only is "empty", not "not a valid URL"', () => {
+		expect(() => validateCustomBaseUrl('   ')).toThrow(/^Custom Base URL is empty/);
+	});
+
+	test('another scheme on a loopback host is refused too (only http and https exist for Kling)', () => {
+		expect(() => validateCustomBaseUrl('ftp://127.0.0.1:2121')).toThrow('Custom Base URL must use https (http is accepted only for localhost)');
+	});
+
+	test('a path that only starts with "account" is a prefix like any other', () => {
+		expect(validateCustomBaseUrl('https://gw.example.com/accounting')).toBe('https://gw.example.com/accounting');
+		expect(validateCustomBaseUrl('https://gw.example.com/account-gw/kling')).toBe('https://gw.example.com/account-gw/kling');
+	});
+});

@@ -4,7 +4,7 @@
  * download, and items that are not tasks. Written against Stryker's survivors of 2026-12-01 (TESTING.md).
  */
 import type { IDataObject } from 'n8n-workflow';
-import { toolResultJson } from '../../nodes/KlingAi/shared/toolResult';
+import { compactForTool, toolResultJson } from '../../nodes/KlingAi/shared/toolResult';
 
 const full: IDataObject = {
 	taskId: 't9',
@@ -91,5 +91,23 @@ describe('edges', () => {
 		);
 		expect(toolResultJson({ status: 'succeeded' }).message).toBe('The Kling request succeeded with its result. The URLs are below; Kling deletes results after 30 days.');
 		expect(toolResultJson({ status: 'succeeded' })).not.toHaveProperty('taskId');
+	});
+});
+
+describe('errors and items that are not tasks (compactForTool)', () => {
+	test('an error item carries its description as details when it is a text', () => {
+		expect(toolResultJson({ ...full, error: 'Kling error 1102', errorDescription: 'The balance is used up' })).toMatchObject({ outcome: 'error', error: 'Kling error 1102', details: 'The balance is used up' });
+		expect(toolResultJson({ ...full, error: 'Kling error 1102', errorDescription: { x: 1 } })).not.toHaveProperty('details');
+		expect(toolResultJson({ ...full, error: 'Kling error 1102', errorDescription: '' })).not.toHaveProperty('details');
+	});
+
+	test('a non-task item keeps its fields, drops raw unless asked, and is compacted only for a text error', () => {
+		const packs = { packs: [{ name: 'Video pack', remaining: 10 }], raw: { code: 0 } };
+		expect(compactForTool(packs)).toEqual({ packs: packs.packs });
+		expect(compactForTool(packs, { includeRaw: true })).toBe(packs);
+		const plain = { packs: [] };
+		expect(compactForTool(plain)).toBe(plain);
+		expect(compactForTool({ note: 'x', error: { code: 5 } })).toEqual({ note: 'x', error: { code: 5 } });
+		expect(compactForTool({ error: 'Kling error 1200', errorDescription: 'bad body' })).toMatchObject({ outcome: 'error', details: 'bad body' });
 	});
 });
