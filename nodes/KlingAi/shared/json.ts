@@ -91,3 +91,8 @@ export function quoteLongIntegers(text: string): string {
 	}
 	return last === 0 ? text : out + text.slice(last);
 }
+
+/** A Kling field as text: null for missing, null or empty values; numbers as their decimal text. */
+export function textOrNull(v: unknown): string | null {
+	return v === null || v === undefined || v === '' ? null : String(v);
+}

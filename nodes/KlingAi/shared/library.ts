@@ -13,6 +13,7 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { BILLING_PATHS, ENDPOINTS, LIBRARY_PATHS } from './endpoints';
+import { textOrNull } from './json';
 import { DEFAULT_RETRY_POLICY, klingApiRequest, type KlingRequestContext, type RetryPolicy } from './transport';
 
 export interface KlingVoice {
@@ -57,7 +58,7 @@ export interface KlingElement {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const objects = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const s = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+const s = textOrNull;
 
 /** An id as its digits: a string stays as sent; a number is written out in full (no exponent). */
 export function idString(v: unknown): string | null {

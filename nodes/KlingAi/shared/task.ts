@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { IDataObject } from 'n8n-workflow';
 import { ENDPOINTS, isTaskType, type KlingTaskType, type ResultKind } from './endpoints';
-import { parseJsonLossless } from './json';
+import { parseJsonLossless, textOrNull } from './json';
 import { libraryFromLegacyResult, libraryOutput, type KlingElement, type KlingVoice } from './library';
 
 const NEW_STANDARD_TYPE: KlingTaskType = 'newStandard';
@@ -217,7 +217,7 @@ function toMs(v: unknown): number | null {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const s = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+const s = textOrNull;
 
 function mapVideo(v: z.infer<typeof videoSchema>): KlingVideo {
 	const video: KlingVideo = { id: s(v.id), url: s(v.url), watermarkUrl: s(v.watermark_url), durationSeconds: toNumber(v.duration) };
