@@ -15,8 +15,8 @@ import { MAX_PAGE_SIZE, WAITED_ID_PREFIX, listTasks } from './shared/api';
 import { downloadResults, hasResultFiles } from './shared/download';
 import { ENDPOINTS, TASK_TYPES, isTaskType, taskTypeOptions, type KlingTaskType } from './shared/endpoints';
 import { deduplicationKey, registerEmitter, unregisterEmitter, type DeliverResult, type TaskEmitter } from './shared/exactlyOnce';
-import { ledgerFor, syncWithStaticData, type EmitSource, type TaskLedger } from './shared/ledger';
-import { scanTaskType, type ScanResult, type TypeCursor } from './shared/poller';
+import { PERSIST_AFTER_MS, ledgerFor, syncWithStaticData, type EmitSource, type TaskLedger } from './shared/ledger';
+import { savableCursors, scanTaskType, type PassedTask, type ScanResult, type TypeCursor } from './shared/poller';
 import { isTerminal, outputIndexOf, type KlingTaskItem } from './shared/task';
 import { downloadProperties } from './resources/task/taskOperations';
 import { DEFAULT_OPERATIONS, findCreateOperation } from './resources';
@@ -401,6 +401,10 @@ export class PollTriggerRunner implements TaskEmitter {
 
 	/** Writes the ledger's bounded copy into static data (read once, at activation). */
 	private readonly persistLedger: () => void;
+	/** The exact cursor of the last poll (static data holds the savable copy, see savableCursors). */
+	working: StoredCursor | undefined;
+	/** Finished tasks polls passed whose executions may not exist yet: kept watched in the saved cursor. */
+	readonly passed = new Map<string, PassedTask>();
 
 	constructor(
 		private readonly ctx: ITriggerFunctions,
@@ -420,7 +424,7 @@ export class PollTriggerRunner implements TaskEmitter {
 		}
 		this.running = (async () => {
 			try {
-				await runPoll(this.ctx, this.settings, this, this.budgetMs);
+				await runPoll(this.ctx, this.settings, this, this.budgetMs, this);
 			} catch (error) {
 				// The workflow stays active; n8n records the failed poll as a failed execution.
 				this.ctx.logger.warn(`Kling AI Poll Trigger: poll failed: ${(error as Error).message}`, { workflowId });
@@ -430,6 +434,10 @@ export class PollTriggerRunner implements TaskEmitter {
 			}
 		})();
 		await this.running;
+	}
+
+	claimedAt(taskId: string): number | undefined {
+		return this.ledger.get(taskId)?.at;
 	}
 
 	async deliver(item: KlingTaskItem, via: EmitSource): Promise<DeliverResult> {
@@ -445,7 +453,7 @@ export class PollTriggerRunner implements TaskEmitter {
 		const outputs: INodeExecutionData[][] = [[], []];
 		outputs[outputIndexOf(item.status)].push(entry);
 		// Static data (cursor, ledger mirror) is saved by n8n on emit, before the execution row exists;
-		// both lag behind (see runPoll and ledger.PERSIST_AFTER_MS), so a crash here loses nothing.
+		// both lag behind (poller.savableCursors, ledger.PERSIST_AFTER_MS), so a crash here loses nothing.
 		this.persistLedger();
 		this.ctx.emit(outputs, undefined, undefined, deduplicationKey(this.ctx.getWorkflow().id, item));
 		return 'emitted';
@@ -453,7 +461,13 @@ export class PollTriggerRunner implements TaskEmitter {
 }
 
 /** One scan of every chosen task type; emits each finished task through the keyed emitter. */
-export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, emitter: TaskEmitter, budgetMs = POLL_BUDGET_MS): Promise<{ emitted: number; listCalls: number }> {
+export async function runPoll(
+	ctx: ITriggerFunctions,
+	settings: PollSettings,
+	emitter: TaskEmitter & { claimedAt?(taskId: string): number | undefined },
+	budgetMs = POLL_BUDGET_MS,
+	state: { working: StoredCursor | undefined; passed: Map<string, PassedTask> } = { working: undefined, passed: new Map() },
+): Promise<{ emitted: number; listCalls: number }> {
 	const startedAt = Date.now();
 	let slowestCallMs = 0;
 	const remaining = () => budgetMs - (Date.now() - startedAt);
@@ -462,7 +476,7 @@ export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, em
 
 	// Static data is only read here and written at the end, so a poll that throws changes nothing.
 	const nodeStaticData = ctx.getWorkflowStaticData('node');
-	const stored = readCursor(nodeStaticData);
+	const stored = state.working ? (JSON.parse(JSON.stringify(state.working)) as StoredCursor) : readCursor(nodeStaticData);
 	const order = settings.taskTypes.map((_, i) => settings.taskTypes[(i + stored.next) % settings.taskTypes.length]);
 
 	const results: Array<{ type: KlingTaskType; result: ScanResult<KlingTaskItem> }> = [];
@@ -505,8 +519,9 @@ export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, em
 	}
 
 	// The cursor this scan reached: stored only after the emissions below, so the copy n8n saves with
-	// them is the previous one. A crash before the next save re-scans these tasks, and their keys keep
-	// them from starting twice.
+	// them is the previous one; and what is stored keeps watching the tasks passed here until their
+	// executions surely exist (savableCursors), since a later emit saves it before that. A crash re-scans
+	// these tasks, and their keys keep them from starting twice.
 	const types: StoredCursor['types'] = {};
 	for (const type of settings.taskTypes) if (stored.types[type]) types[type] = stored.types[type];
 	for (const { type, result } of results) {
@@ -515,11 +530,11 @@ export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, em
 	}
 
 	const candidates = results
-		.flatMap(({ result }) => result.emit)
-		.sort((a, b) => (a.updatedAtMs ?? a.createdAtMs ?? 0) - (b.updatedAtMs ?? b.createdAtMs ?? 0));
+		.flatMap(({ type, result }) => result.emit.map((item) => ({ type, item })))
+		.sort((a, b) => (a.item.updatedAtMs ?? a.item.createdAtMs ?? 0) - (b.item.updatedAtMs ?? b.item.createdAtMs ?? 0));
 	let emitted = 0;
 	let alreadyDelivered = 0;
-	for (const item of candidates) {
+	for (const { type, item } of candidates) {
 		try {
 			if ((await emitter.deliver(item, 'poll')) === 'emitted') emitted++;
 			else alreadyDelivered++;
@@ -527,8 +542,11 @@ export async function runPoll(ctx: ITriggerFunctions, settings: PollSettings, em
 			// Keep the previous cursor: the next poll finds this task (and the rest) again.
 			throw new NodeOperationError(ctx.getNode(), `Could not prepare finished task ${item.taskId}: ${(error as Error).message}`);
 		}
+		const claimedAt = emitter.claimedAt?.(item.taskId) ?? Date.now();
+		state.passed.set(item.taskId, { type, createdAt: item.createdAtMs ?? Date.now(), claimedAt });
 	}
-	nodeStaticData[CURSOR_KEY] = { v: CURSOR_VERSION, next: (stored.next + 1) % settings.taskTypes.length, types };
+	state.working = { v: CURSOR_VERSION, next: (stored.next + 1) % settings.taskTypes.length, types };
+	nodeStaticData[CURSOR_KEY] = { ...state.working, types: savableCursors(types, state.passed, Date.now(), PERSIST_AFTER_MS) };
 
 	const dropped = results.reduce((n, { result }) => n + result.dropped.tooOld + result.dropped.missing + result.dropped.overLimit, 0);
 	const closedHoles = results.reduce((n, { result }) => n + result.closedHoles, 0);

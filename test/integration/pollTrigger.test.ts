@@ -69,6 +69,12 @@ class FakeDb {
 	/** The process dies after n8n saved static data for the next emit, before the execution row exists. */
 	crashAfterSave = false;
 	crashed = false;
+	/**
+	 * n8n is slow to create execution rows: each emit saves static data at once, as n8n does, but its row
+	 * waits in `held` until `settle()`; `crash()` kills the process with those rows never written.
+	 */
+	holdRows = false;
+	held: Array<{ key?: string; data: INodeExecutionData[][] }> = [];
 	emit(workflowStaticData: IDataObject, data: INodeExecutionData[][], key?: string): void {
 		if (this.crashed) return;
 		this.staticData = JSON.parse(JSON.stringify(workflowStaticData)) as IDataObject;
@@ -76,11 +82,27 @@ class FakeDb {
 			this.crashed = true;
 			return;
 		}
+		if (this.holdRows) {
+			this.held.push({ key, data });
+			return;
+		}
+		this.insert(key, data);
+	}
+	private insert(key: string | undefined, data: INodeExecutionData[][]): void {
 		if (key !== undefined && this.executions.some((e) => e.key === key)) {
 			this.refused.push(key);
 			return;
 		}
 		this.executions.push({ key, data });
+	}
+	settle(): void {
+		for (const { key, data } of this.held.splice(0)) this.insert(key, data);
+		this.holdRows = false;
+	}
+	crash(): void {
+		this.held = [];
+		this.holdRows = false;
+		this.crashed = true;
 	}
 }
 
@@ -352,6 +374,59 @@ describe('Kling AI Poll Trigger (real n8n TriggerContext + simulator)', () => {
 		await h.restart();
 		expect((await h.poll()).out).toBeNull();
 		expect(h.db.executions).toHaveLength(3);
+	});
+
+	it('a crash before the executions of a poll exist loses none of them, though a later hand-over already saved the cursor past them', async () => {
+		// Seen in CI (exactlyOnce.e2e): a cron poll emitted tasks that were also being called back; a hand-over emit
+		// right after it made n8n save static data with the poll's new cursor; n8n was killed before any execution row
+		// existed, and after the restart the poll never looked at those tasks again.
+		const h = new Harness();
+		await h.poll();
+		const [handedOver] = insert(1, 'processing');
+		await h.poll();
+		const polled = insert(3, 'succeed');
+		h.db.holdRows = true;
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.held.map((r) => r.key).sort()).toEqual(polled.map((t) => `kling:v1:wf-poll:${t.task_id}:succeeded`).sort());
+		sim.advance(handedOver.task_id, 'succeed');
+		const { response } = await callback(h, handedOver.task_id);
+		expect(response.body).toMatchObject({ startedBy: 'pollTrigger' });
+		h.db.crash();
+		await h.restart();
+		const all = [...polled, handedOver].map((t) => t.task_id).sort();
+		expect((await h.poll()).succeeded.sort()).toEqual(all);
+		await h.restart();
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.executions.map((e) => e.key).sort()).toEqual(all.map((id) => `kling:v1:wf-poll:${id}:succeeded`).sort());
+	});
+
+	it('a crash long after the executions of a poll exist repeats nothing: the lag ends', async () => {
+		const h = new Harness();
+		await h.poll();
+		const polled = insert(3, 'succeed');
+		const run = await h.poll();
+		expect(run.succeeded).toHaveLength(3);
+		h.db.settle();
+		// The copy n8n may save keeps the emitted tasks watched for a while ...
+		expect(JSON.stringify((run.staticData['node:Kling AI Poll Trigger'] as IDataObject)[CURSOR_KEY])).toContain(polled[0].task_id);
+		// ... and drops them once their executions surely exist.
+		jest.useFakeTimers({ doNotFake: ['setTimeout', 'setInterval', 'setImmediate', 'nextTick', 'queueMicrotask', 'clearTimeout', 'clearInterval', 'performance', 'hrtime'] });
+		try {
+			jest.setSystemTime(Date.now() + 10 * 60_000);
+			const [another] = insert(1, 'succeed');
+			const later = await h.poll();
+			expect(later.succeeded).toEqual([another.task_id]);
+			expect(later.refused).toEqual([]);
+			expect(JSON.stringify((later.staticData['node:Kling AI Poll Trigger'] as IDataObject)[CURSOR_KEY])).not.toContain(polled[0].task_id);
+			// The next emit saves that copy; after a restart only the newest poll's tasks are looked at again.
+			const [last] = insert(1, 'succeed');
+			expect((await h.poll()).succeeded).toEqual([last.task_id]);
+		} finally {
+			jest.useRealTimers();
+		}
+		await h.restart();
+		expect((await h.poll()).out).toBeNull();
+		expect(h.db.refused.filter((k) => polled.some((t) => k.includes(t.task_id)))).toEqual([]);
 	});
 
 	it('a callback in the process of the Poll Trigger is handed to it: one keyed execution, never again from the poll', async () => {

@@ -12,6 +12,8 @@ import {
 	type ScanOptions,
 	type ScanTask,
 	type TypeCursor,
+	savableCursors,
+	type PassedTask,
 } from '../../nodes/KlingAi/shared/poller';
 import type { TaskStatus } from '../../nodes/KlingAi/shared/task';
 
@@ -574,5 +576,43 @@ describe('poller: coverage ranges', () => {
 		expect(lowestGap([R(0, 10), R(5, 12), R(20, 30)], 3)).toBe(12);
 		expect(lowestGap([R(0, 10), R(20, 30)], 25)).toBe(30);
 		expect(lowestGap([R(8, 10)], 5)).toBe(5);
+	});
+});
+
+describe('savableCursors: the copy n8n may save keeps passed tasks watched until their executions surely exist', () => {
+	const cursor = (pend: Record<string, number> = {}): TypeCursor => ({ cov: [[0, 100, null, null]], pend });
+	const passed = (entries: Array<[string, PassedTask]>) => new Map(entries);
+
+	test('a task claimed less than settleMs ago is watched again in the copy; the working cursor is not touched', () => {
+		const working = { video: cursor({ w: 5 }) };
+		const p = passed([['a', { type: 'video', createdAt: 50, claimedAt: 1_000 }]]);
+		const out = savableCursors(working, p, 1_000 + 4_999, 5_000);
+		expect(out.video!.pend).toEqual({ w: 5, a: 50 });
+		expect(out.video!.cov).toBe(working.video.cov);
+		expect(working.video.pend).toEqual({ w: 5 });
+		expect(p.has('a')).toBe(true);
+	});
+
+	test('at settleMs after the claim the task is forgotten: the copy is the working cursor', () => {
+		const working = { video: cursor() };
+		const p = passed([['a', { type: 'video', createdAt: 50, claimedAt: 1_000 }]]);
+		const out = savableCursors(working, p, 6_000, 5_000);
+		expect(out.video).toBe(working.video);
+		expect(p.size).toBe(0);
+	});
+
+	test('a task already watched keeps its entry; a type without a cursor gets none; many tasks share one copy', () => {
+		const working = { video: cursor({ a: 7 }), image: cursor() };
+		const p = passed([
+			['a', { type: 'video', createdAt: 50, claimedAt: 1_000 }],
+			['b', { type: 'video', createdAt: 60, claimedAt: 1_000 }],
+			['c', { type: 'video', createdAt: 70, claimedAt: 1_000 }],
+			['z', { type: 'audio', createdAt: 70, claimedAt: 1_000 }],
+		]);
+		const out = savableCursors(working as Partial<Record<string, TypeCursor>>, p, 1_000, 5_000);
+		expect(out.video!.pend).toEqual({ a: 7, b: 60, c: 70 });
+		expect(out.image).toBe(working.image);
+		expect(out).not.toHaveProperty('audio');
+		expect(p.size).toBe(4);
 	});
 });

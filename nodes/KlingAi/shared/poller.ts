@@ -485,3 +485,46 @@ export async function scanTaskType<T extends ScanTask>(options: ScanOptions<T>):
 		closedHoles,
 	};
 }
+
+/* ---------- the copy that may be saved ---------- */
+
+/** A task a poll passed as finished (emitted by it, or already emitted by a callback), and when it was claimed. */
+export interface PassedTask {
+	type: string;
+	createdAt: number;
+	/** When this process claimed the task for its execution (ms). */
+	claimedAt: number;
+}
+
+/**
+ * The cursor that may be saved: the poller's own cursor, with every finished task it passed whose execution may
+ * not exist yet (claimed less than `settleMs` before `now`) put back among the watched ones.
+ *
+ * n8n saves static data on every emit, before it creates the execution, and any later emit of the workflow (a
+ * callback handed over, the next poll) saves the cursor as it is then. Saved as is, a cursor that passed tasks
+ * whose executions n8n had not created yet when the process died never looks at them again. With them still
+ * watched, the first poll after a restart finds them again; n8n's de-duplication key refuses the ones whose
+ * execution exists. The process itself keeps scanning with the exact cursor (no extra list calls).
+ * Entries settled by `now` are removed from `passed`.
+ */
+export function savableCursors<K extends string>(
+	cursors: Partial<Record<K, TypeCursor>>,
+	passed: Map<string, PassedTask>,
+	now: number,
+	settleMs: number,
+): Partial<Record<K, TypeCursor>> {
+	for (const [id, p] of passed) if (now - p.claimedAt >= settleMs) passed.delete(id);
+	const out: Partial<Record<K, TypeCursor>> = { ...cursors };
+	const copied = new Set<string>();
+	for (const [id, p] of passed) {
+		const type = p.type as K;
+		const cursor = out[type];
+		if (!cursor || Object.prototype.hasOwnProperty.call(cursor.pend, id)) continue;
+		if (!copied.has(type)) {
+			out[type] = { ...cursor, pend: { ...cursor.pend } };
+			copied.add(type);
+		}
+		out[type]!.pend[id] = p.createdAt;
+	}
+	return out;
+}
