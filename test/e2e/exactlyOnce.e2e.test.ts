@@ -99,7 +99,7 @@ describe('real n8n (regular mode): a crash after the 200 loses nothing; waits re
 			);
 		// Post just before the Poll Trigger's cron tick (*/15 s, wall clock), so the poll may list these finished tasks
 		// while their callbacks are handed over: the interleaving in which a hand-over's emit once saved the poll's
-		// advanced cursor before n8n had created the poll's executions (seen in CI). Timing makes it likely here, not
+		// advanced cursor before n8n had created the poll's executions (seen in CI). Timing makes it possible here, not
 		// certain; test/integration/pollTrigger.test.ts reproduces it on every run.
 		const untilTick = 15_000 - (Date.now() % 15_000);
 		await new Promise((r) => setTimeout(r, untilTick < 400 ? untilTick + 14_850 : untilTick - 150));
