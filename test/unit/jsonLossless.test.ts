@@ -2,7 +2,7 @@
  * shared/json.ts parseJsonLossless / quoteLongIntegers (issue 16, mutation testing): Kling's answers parse exactly
  * as JSON.parse does, except that integers beyond 2^53 keep every digit as strings.
  */
-import { parseJsonLossless, quoteLongIntegers } from '../../nodes/KlingAi/shared/json';
+import { parseJsonLossless, quoteLongIntegers, textOrNull } from '../../nodes/KlingAi/shared/json';
 
 const LONG = '829836802793406551';
 
@@ -55,5 +55,26 @@ describe('parseJsonLossless', () => {
 	it('a long run of digits only inside a string leaves the text unchanged', () => {
 		const text = `{"s":"${LONG}","n":5}`;
 		expect(quoteLongIntegers(text)).toBe(text);
+	});
+});
+
+describe('textOrNull (Kling\'s optional text fields)', () => {
+	test('absent, null and empty are null; anything else is its text', () => {
+		expect(textOrNull(null)).toBeNull();
+		expect(textOrNull(undefined)).toBeNull();
+		expect(textOrNull('')).toBeNull();
+		expect(textOrNull(' ')).toBe(' ');
+		expect(textOrNull('voice_1')).toBe('voice_1');
+		expect(textOrNull(0)).toBe('0');
+		expect(textOrNull(false)).toBe('false');
+		expect(textOrNull(829394800054140928n)).toBe('829394800054140928');
+	});
+});
+
+describe('quoteLongIntegers at its edges', () => {
+	test('a long number with a fraction or exponent is a plain number; a long integer at the very end of the text is kept whole', () => {
+		expect(parseJsonLossless('[12345678901234567890.5,12345678901234567890e2,-12345678901234567890E1]')).toEqual([12345678901234567890.5, 12345678901234567890e2, -12345678901234567890e1]);
+		expect(parseJsonLossless('829836802793406551')).toBe('829836802793406551');
+		expect(parseJsonLossless('-829836802793406551')).toBe('-829836802793406551');
 	});
 });

@@ -66,6 +66,17 @@ describe('the request options given to n8n', () => {
 			encoding: 'text',
 		});
 	});
+	test('a context without getExecutionCancelSignal (older n8n): no abort signal, failures still classified', async () => {
+		const calls: IHttpRequestOptions[] = [];
+		const answers = [{ statusCode: 400, headers: {}, body: { code: 1201, message: 'bad' } }, okResponse({ a: 1 })];
+		const ctx = {
+			getNode: () => NODE,
+			helpers: { httpRequestWithAuthentication: async (_c: string, o: IHttpRequestOptions) => (calls.push(o), answers[calls.length - 1]) },
+		};
+		await expect(klingApiRequest(ctx, { method: 'GET', path: '/p' }, POLICY)).rejects.toThrow('Kling error 1201');
+		expect(calls[0].abortSignal).toBeUndefined();
+		expect(await klingApiRequest(ctx, { method: 'GET', path: '/p' }, POLICY)).toMatchObject({ data: { a: 1 } });
+	});
 });
 
 describe('errors n8n throws instead of answering', () => {
