@@ -1,0 +1,255 @@
+/**
+ * Exact-value tests for nodes/KlingAi/shared/poller.ts (issue 16, mutation testing): the ScanResult fields and the
+ * stored cursor of single scans in small hand-built situations, and the exported range functions. Each test names
+ * what a user would see go wrong: a task emitted twice or never, list calls wasted, or a cursor that grows.
+ */
+import { lowestGap, mergeRanges, isCovered, scanTaskType, type ScanOptions, type ScanTask, type TypeCursor } from '../../nodes/KlingAi/shared/poller';
+import type { TaskStatus } from '../../nodes/KlingAi/shared/task';
+
+const HOUR = 3_600_000;
+const T0 = 1_700_000_000_000;
+const MIN = Number.MIN_SAFE_INTEGER;
+
+interface Task extends ScanTask {
+	seq: number;
+}
+
+/** Kling's list, newest first (later insert first on equal created_at), as in test/unit/poller.test.ts. */
+class List {
+	tasks: Task[] = [];
+	private seq = 0;
+	beforePage?: (pageNum: number) => void;
+	add(id: string, createdAtMs: number | null, status: TaskStatus = 'succeeded'): Task {
+		const t: Task = { taskId: id, status, createdAtMs, seq: ++this.seq };
+		this.tasks.push(t);
+		return t;
+	}
+	get(id: string): Task {
+		return this.tasks.find((t) => t.taskId === id)!;
+	}
+	page(n: number, size: number): Task[] {
+		this.beforePage?.(n);
+		return [...this.tasks]
+			.sort((a, b) => (b.createdAtMs ?? 0) - (a.createdAtMs ?? 0) || b.seq - a.seq)
+			.slice((n - 1) * size, n * size)
+			.map((t) => ({ ...t }));
+	}
+}
+
+type Over = Partial<ScanOptions<Task>> & { budget?: number; failOn?: number[] };
+/** One scan; `budget` pages may be read (the first always, as the node does), `failOn` pages throw. */
+async function scan(list: List, cursor: TypeCursor | undefined, pageSize: number, o: Over = {}) {
+	let read = 0;
+	const { budget = Number.POSITIVE_INFINITY, failOn = [], ...rest } = o;
+	return await scanTaskType<Task>({
+		cursor,
+		fetchPage: async (n) => {
+			if (failOn.includes(n)) throw new Error(`HTTP 500 on page ${n}`);
+			read++;
+			return list.page(n, pageSize);
+		},
+		pageSize,
+		now: T0,
+		maxLookBackMs: 48 * HOUR,
+		catchUpMs: 0,
+		canFetch: () => read < budget,
+		mustFetchFirst: true,
+		...rest,
+	});
+}
+const ids = (ts: ScanTask[]) => ts.map((t) => t.taskId);
+const NONE = { tooOld: 0, missing: 0, overLimit: 0 };
+
+describe('poller (exact): first poll', () => {
+	it('history ends at the newest listed task, holding only its ids; running tasks are adopted', async () => {
+		const list = new List();
+		list.add('a', T0 - 30);
+		list.add('b', T0 - 20);
+		list.add('c', T0 - 20, 'processing');
+		list.add('d', T0 - 10);
+		list.add('e', T0 - 10);
+		const r = await scan(list, undefined, 10);
+		expect(r).toMatchObject({ emit: [], calls: 1, pages: [1], complete: true, stoppedBy: 'done', adopted: 1, dropped: NONE, closedHoles: 0 });
+		expect(r.cursor).toEqual({ cov: [[MIN, T0 - 10, null, ['e', 'd']]], pend: { c: T0 - 20 } });
+	});
+});
+
+describe('poller (exact): first poll, continued', () => {
+	it('keeps at most maxEdgeIds ids per range edge (the cursor stays small when many tasks share a millisecond)', async () => {
+		const list = new List();
+		for (const id of ['a', 'b', 'c', 'd']) list.add(id, T0 - 10);
+		const r = await scan(list, undefined, 10, { limits: { maxEdgeIds: 2 } });
+		expect(r.cursor!.cov).toEqual([[MIN, T0 - 10, null, ['b', 'a']]]);
+	});
+
+	it("history ends at the newest listed task, not at n8n's clock: a task Kling lists later in that millisecond is new", async () => {
+		// n8n's clock runs 1 s ahead of Kling's: `now` is later than every created_at Kling gives.
+		const list = new List();
+		list.add('old', T0 - 10);
+		const first = await scan(list, undefined, 10, { now: T0 + 1_000 });
+		expect(first.cursor!.cov).toEqual([[MIN, T0 - 10, null, ['old']]]);
+		list.add('late', T0 - 10);
+		list.add('later', T0 - 5);
+		const next = await scan(list, first.cursor, 10, { now: T0 + 1_001 });
+		expect(ids(next.emit)).toEqual(['late', 'later']);
+	});
+
+	it('with mustFetchFirst one page is read even without budget; without it nothing is read and the cursor is kept as it was', async () => {
+		const list = new List();
+		list.add('a', T0 - 10);
+		const cursor: TypeCursor = { cov: [[T0 - 50, T0 - 20, ['p'], ['q']]], pend: { w: T0 - 30 }, miss: { w: 1 }, resume: { page: 1, at: T0 - 50, ids: ['p'], top: T0 - 20 } };
+		const before = JSON.parse(JSON.stringify(cursor));
+		const forced = await scan(list, cursor, 10, { canFetch: () => false, mustFetchFirst: true });
+		expect(forced).toMatchObject({ calls: 1, pages: [2], stoppedBy: 'budget', complete: false });
+		const idle = await scan(list, cursor, 10, { canFetch: () => false, mustFetchFirst: false });
+		expect(idle).toMatchObject({ emit: [], calls: 0, pages: [], stoppedBy: 'budget', complete: false, adopted: 0, dropped: NONE });
+		expect(idle.cursor).toEqual(before);
+		expect(cursor).toEqual(before);
+		const firstIdle = await scan(list, undefined, 10, { canFetch: () => false, mustFetchFirst: false });
+		expect(firstIdle).toMatchObject({ calls: 0, cursor: undefined });
+	});
+});
+
+describe('poller (exact): budget cuts and resumes', () => {
+	/** h1 before activation; then x1..x5 (x2 and x3 in the same millisecond), pages of 3. */
+	async function cutScan() {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		expect(first.cursor).toEqual({ cov: [[MIN, T0 - 100, null, ['h1']]], pend: {} });
+		list.add('x1', T0 + 1);
+		list.add('x2', T0 + 2);
+		list.add('x3', T0 + 2);
+		list.add('x4', T0 + 3);
+		list.add('x5', T0 + 4);
+		const cut = await scan(list, first.cursor, 3, { budget: 1, now: T0 + 10 });
+		return { list, cut };
+	}
+
+	it('a cut scan stores what it read as a range and where to go on (page, edge instant and ids, newest instant)', async () => {
+		const { cut } = await cutScan();
+		expect(cut).toMatchObject({ calls: 1, pages: [1], complete: false, stoppedBy: 'budget', adopted: 0, dropped: NONE });
+		expect(ids(cut.emit)).toEqual(['x3', 'x4', 'x5']);
+		expect(cut.cursor).toEqual({
+			cov: [
+				[MIN, T0 - 100, null, ['h1']],
+				[T0 + 2, T0 + 4, ['x3'], ['x5']],
+			],
+			pend: {},
+			resume: { page: 1, at: T0 + 2, ids: ['x3'], top: T0 + 4 },
+		});
+	});
+
+	it('the resumed run joins the cut range (one range, no hole) when it reaches the end of the list', async () => {
+		const { list, cut } = await cutScan();
+		const r = await scan(list, cut.cursor, 3, { budget: 2, now: T0 + 10 });
+		expect(ids(r.emit)).toEqual(['x1', 'x2']);
+		expect(r).toMatchObject({ pages: [2, 3], stoppedBy: 'budget', complete: false });
+		expect(r.cursor).toEqual({ cov: [[MIN, T0 + 4, null, ['x5']]], pend: {} });
+		// Nothing left: the next poll reads one page.
+		const next = await scan(list, r.cursor, 3, { now: T0 + 10 });
+		expect(next).toMatchObject({ emit: [], pages: [1], stoppedBy: 'done', complete: true });
+	});
+
+	it('a resumed run cut again continues from its own last page and joins the cut range at its edge', async () => {
+		const { list, cut } = await cutScan();
+		const r = await scan(list, cut.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(r.emit)).toEqual(['x1', 'x2']);
+		expect(r.cursor).toEqual({
+			cov: [
+				[MIN, T0 - 100, null, ['h1']],
+				[T0 - 100, T0 + 4, ['h1'], ['x5']],
+			],
+			pend: {},
+			resume: { page: 2, at: T0 - 100, ids: ['h1'], top: T0 + 4 },
+		});
+	});
+
+	it('finishing the cut scan and reading the top in one poll emits oldest first', async () => {
+		const { list, cut } = await cutScan();
+		list.add('y1', T0 + 5);
+		const r = await scan(list, cut.cursor, 3, { now: T0 + 10 });
+		expect(ids(r.emit)).toEqual(['x1', 'x2', 'y1']);
+		expect(r).toMatchObject({ pages: [2, 3, 1], stoppedBy: 'done', complete: true });
+		expect(r.cursor).toEqual({ cov: [[MIN, T0 + 5, null, ['y1']]], pend: {} });
+	});
+
+	it('a resumed run that does not reach the cut instant still joins it: the range reaches up to it', async () => {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		for (let i = 1; i <= 6; i++) list.add(`a${i}`, T0 + i);
+		const cut = await scan(list, first.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(cut.cursor!.resume).toEqual({ page: 1, at: T0 + 4, ids: ['a4'], top: T0 + 6 });
+		const deep = await scan(list, cut.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(deep.emit)).toEqual(['a1', 'a2', 'a3']);
+		expect(deep.cursor).toEqual({
+			cov: [
+				[MIN, T0 - 100, null, ['h1']],
+				[T0 + 1, T0 + 6, ['a1'], ['a6']],
+			],
+			pend: {},
+			resume: { page: 2, at: T0 + 1, ids: ['a1'], top: T0 + 6 },
+		});
+		const end = await scan(list, cut.cursor, 3, { budget: 2, now: T0 + 10 });
+		expect(end.cursor).toEqual({ cov: [[MIN, T0 + 6, null, ['a6']]], pend: {} });
+	});
+
+	it('a cut at a millisecond that was also the newest: the ids there are kept, and tasks of it found deeper are not emitted again', async () => {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		list.add('o1', T0 + 3);
+		for (const id of ['s1', 's2', 's3', 's4']) list.add(id, T0 + 5);
+		const cut = await scan(list, first.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(cut.emit)).toEqual(['s4', 's3', 's2']);
+		expect(cut.cursor!.resume).toEqual({ page: 1, at: T0 + 5, ids: ['s4', 's3', 's2'], top: T0 + 5 });
+		const deep = await scan(list, cut.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(deep.emit)).toEqual(['o1', 's1']);
+		expect(deep.cursor!.cov).toEqual([
+			[MIN, T0 - 100, null, ['h1']],
+			[T0 - 100, T0 + 5, ['h1'], ['s4', 's3', 's2', 's1']],
+		]);
+		const again = await scan(list, deep.cursor, 3, { now: T0 + 10 });
+		expect(again.emit).toEqual([]);
+	});
+
+	it('a resumed run whose first page is empty (the cut was at the end of the list) covers everything below the cut', async () => {
+		const list = new List();
+		list.add('p', T0 - 50);
+		list.add('m', T0 - 30);
+		list.add('q', T0 - 10);
+		const cursor: TypeCursor = { cov: [[T0 - 50, T0 - 10, ['p'], ['q']]], pend: {}, resume: { page: 1, at: T0 - 50, ids: ['p'], top: T0 - 10 } };
+		const r = await scan(list, cursor, 3);
+		expect(r).toMatchObject({ emit: [], pages: [2, 1], stoppedBy: 'done', complete: true });
+		expect(r.cursor).toEqual({ cov: [[MIN, T0 - 10, null, ['q']]], pend: {} });
+	});
+
+	it('a list error in the resumed run keeps its progress as the resume point; an error on its first page keeps the old one', async () => {
+		const { list, cut } = await cutScan();
+		const later = await scan(list, cut.cursor, 3, { failOn: [3], now: T0 + 10 });
+		expect(later).toMatchObject({ pages: [2], stoppedBy: 'error', complete: false });
+		expect(String(later.error)).toContain('page 3');
+		expect(later.cursor!.resume).toEqual({ page: 2, at: T0 - 100, ids: ['h1'], top: T0 + 4 });
+		const atOnce = await scan(list, cut.cursor, 3, { failOn: [2], now: T0 + 10 });
+		expect(atOnce).toMatchObject({ emit: [], calls: 0, pages: [], stoppedBy: 'error', complete: false });
+		expect(atOnce.cursor).toEqual(cut.cursor);
+	});
+
+	it('a list error below page 1 keeps what the top run read as the resume point', async () => {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		for (const [id, at] of [['x1', 1], ['x2', 2], ['x3', 2], ['x4', 3], ['x5', 4]] as const) list.add(id, T0 + at);
+		const r = await scan(list, first.cursor, 3, { failOn: [2], now: T0 + 10 });
+		expect(r).toMatchObject({ pages: [1], stoppedBy: 'error', complete: false });
+		expect(r.cursor!.resume).toEqual({ page: 1, at: T0 + 2, ids: ['x3'], top: T0 + 4 });
+	});
+
+	it('a resume at the page limit: the top of the list is still read', async () => {
+		const { list, cut } = await cutScan();
+		const r = await scan(list, cut.cursor, 3, { now: T0 + 10, limits: { maxPages: 1 } });
+		expect(r).toMatchObject({ pages: [1], stoppedBy: 'pageLimit', complete: false });
+		expect(r.cursor!.resume).toBeUndefined();
+	});
+});
