@@ -253,3 +253,149 @@ describe('poller (exact): budget cuts and resumes', () => {
 		expect(r.cursor!.resume).toBeUndefined();
 	});
 });
+
+describe('poller (exact): watched tasks', () => {
+	const FLOOR = T0 - 48 * HOUR;
+	const seenAll: TypeCursor['cov'] = [[MIN, T0 - 5, null, null]];
+
+	it('a watched task created exactly at the look-back floor is still looked for, emitted when finished, and kept while running', async () => {
+		const list = new List();
+		list.add('edge', FLOOR, 'processing');
+		list.add('f2', T0 - 20);
+		list.add('f1', T0 - 10);
+		list.add('n', T0 - 1);
+		const cursor: TypeCursor = { cov: seenAll, pend: { edge: FLOOR, old: FLOOR - 1 } };
+		const running = await scan(list, cursor, 2);
+		expect(running).toMatchObject({ pages: [1, 2], stoppedBy: 'done', complete: true, adopted: 0, dropped: { tooOld: 1, missing: 0, overLimit: 0 } });
+		expect(ids(running.emit)).toEqual(['n']);
+		expect(running.cursor!.pend).toEqual({ edge: FLOOR });
+		list.get('edge').status = 'succeeded';
+		const done = await scan(list, running.cursor, 2);
+		expect(ids(done.emit)).toEqual(['edge']);
+		expect(done.cursor!.pend).toEqual({});
+	});
+
+	it('a watched task older than the look-back does not make the scan go deeper; it is dropped as too old', async () => {
+		const list = new List();
+		list.add('o', FLOOR - 1, 'processing');
+		list.add('f3', T0 - 30);
+		list.add('f2', T0 - 20);
+		list.add('f1', T0 - 10);
+		list.add('n', T0 - 1);
+		const r = await scan(list, { cov: seenAll, pend: { o: FLOOR - 1 } }, 2);
+		expect(r).toMatchObject({ pages: [1], stoppedBy: 'done', complete: true, dropped: { tooOld: 1, missing: 0, overLimit: 0 } });
+		expect(ids(r.emit)).toEqual(['n']);
+		expect(r.cursor).toEqual({ cov: [[MIN, T0 - 1, null, ['n']]], pend: {} });
+	});
+
+	it('the scan goes down to the oldest watched task, whatever order they were watched in', async () => {
+		const list = new List();
+		list.add('w1', T0 - 40);
+		list.add('g', T0 - 30);
+		list.add('f', T0 - 20);
+		list.add('w2', T0 - 10, 'processing');
+		list.add('n', T0 - 1);
+		const r = await scan(list, { cov: seenAll, pend: { w1: T0 - 40, w2: T0 - 10 } }, 2);
+		expect(ids(r.emit)).toEqual(['w1', 'n']);
+		expect(r).toMatchObject({ pages: [1, 2, 3], stoppedBy: 'done', adopted: 0 });
+		expect(r.cursor!.pend).toEqual({ w2: T0 - 10 });
+	});
+
+	it('a watched task found again is not adopted again', async () => {
+		const list = new List();
+		list.add('w', T0 - 10, 'processing');
+		list.add('n', T0 - 1, 'processing');
+		const r = await scan(list, { cov: seenAll, pend: { w: T0 - 10 } }, 5);
+		expect(r.adopted).toBe(1);
+		expect(r.cursor!.pend).toEqual({ w: T0 - 10, n: T0 - 1 });
+	});
+
+	it('misses count only for watched tasks the scan from page 1 passed; found ones are cleared; the last miss drops', async () => {
+		const list = new List();
+		for (const [id, at] of [['f4', 40], ['f3', 30], ['f2', 20], ['w', 12], ['f1', 10], ['n', 1]] as const) list.add(id, T0 - at, id === 'w' ? 'processing' : 'succeeded');
+		const cursor: TypeCursor = {
+			cov: seenAll,
+			pend: { above: T0 - 3, atEdge: T0 - 10, below: T0 - 35, gone: T0 - 4, w: T0 - 12 },
+			miss: { below: 1, gone: 2, w: 2, orphan: 1 },
+		};
+		// Budget for page 1 only: the scan passed down to T0 - 10 (f1), no further.
+		const r = await scan(list, cursor, 2, { budget: 1 });
+		expect(r).toMatchObject({ pages: [1], stoppedBy: 'budget', complete: false, dropped: { tooOld: 0, missing: 1, overLimit: 0 } });
+		expect(r.cursor!.pend).toEqual({ above: T0 - 3, atEdge: T0 - 10, below: T0 - 35, w: T0 - 12 });
+		expect(r.cursor!.miss).toEqual({ above: 1, below: 1, w: 2 });
+		// A whole scan: `w` is found (its misses cleared), the others passed once more.
+		const whole = await scan(list, r.cursor, 2);
+		expect(whole).toMatchObject({ stoppedBy: 'done', complete: true, dropped: { tooOld: 0, missing: 0, overLimit: 0 } });
+		expect(whole.cursor!.miss).toEqual({ above: 2, atEdge: 1, below: 2 });
+		expect(Object.keys(whole.cursor!.pend).sort()).toEqual(['above', 'atEdge', 'below', 'w']);
+	});
+
+	it('beyond maxPending the oldest watched tasks are dropped and counted; at or below it none', async () => {
+		const list = new List();
+		list.add('p1', T0 - 30, 'processing');
+		list.add('p2', T0 - 20, 'processing');
+		list.add('p3', T0 - 10, 'processing');
+		const cursor: TypeCursor = { cov: seenAll, pend: { p1: T0 - 30, p2: T0 - 20, p3: T0 - 10 } };
+		const over = await scan(list, cursor, 5, { limits: { maxPending: 2 } });
+		expect(over.dropped).toEqual({ tooOld: 0, missing: 0, overLimit: 1 });
+		expect(over.cursor!.pend).toEqual({ p2: T0 - 20, p3: T0 - 10 });
+		const under = await scan(list, cursor, 5, { limits: { maxPending: 5 } });
+		expect(under.dropped).toEqual(NONE);
+		expect(under.cursor!.pend).toEqual(cursor.pend);
+	});
+
+	it('a range ending exactly at the look-back floor is kept (a task at that instant is not emitted twice); older ones are dropped', async () => {
+		const list = new List();
+		list.add('e', FLOOR);
+		list.add('k', T0 - 3);
+		list.add('m', T0 - 2);
+		list.add('n', T0 - 1);
+		const cursor: TypeCursor = { cov: [[FLOOR - 50, FLOOR - 30, null, null], [FLOOR - 20, FLOOR, null, null]], pend: {} };
+		const cut = await scan(list, cursor, 2, { budget: 1 });
+		expect(ids(cut.emit)).toEqual(['m', 'n']);
+		expect(cut.cursor!.cov).toEqual([
+			[FLOOR - 20, FLOOR, null, null],
+			[T0 - 2, T0 - 1, ['m'], ['n']],
+		]);
+		const rest = await scan(list, cut.cursor, 2);
+		expect(ids(rest.emit)).toEqual(['k']);
+	});
+});
+
+describe('poller (exact): coverage range functions', () => {
+	const R = (lo: number, hi: number, loIds: string[] | null = [], hiIds: string[] | null = []) => ({
+		lo,
+		hi,
+		loIds: loIds === null ? null : new Set(loIds),
+		hiIds: hiIds === null ? null : new Set(hiIds),
+	});
+
+	it('a range touching a single instant joins it, the ids there united', () => {
+		expect(mergeRanges([R(10, 20, ['x'], ['a']), R(20, 20, ['b'], ['b'])])).toEqual([R(10, 20, ['x'], ['a', 'b'])]);
+	});
+
+	it('touching ranges join when the later saw every task at the shared instant; the lower edge keeps its own ids', () => {
+		const merged = mergeRanges([R(10, 20, ['x'], ['a']), R(20, 30, null, ['c'])]);
+		expect(merged).toEqual([R(10, 30, ['x'], ['c'])]);
+		expect(isCovered(merged, 10, 'z')).toBe(false);
+	});
+
+	it('overlapping ranges keep the lower edge ids of the lower range only', () => {
+		expect(mergeRanges([R(10, 20, ['a'], ['b']), R(15, 30, ['c'], ['d'])])).toEqual([R(10, 30, ['a'], ['d'])]);
+	});
+
+	it('ranges starting at the same instant are merged shortest first, in any input order', () => {
+		const a = R(0, 20, [], ['a']);
+		const point = R(20, 20, null, null);
+		const longer = R(20, 30, ['c'], []);
+		expect(mergeRanges([a, longer, point])).toEqual([R(0, 30, [], [])]);
+		expect(mergeRanges([longer, point, a])).toEqual([R(0, 30, [], [])]);
+	});
+
+	it('lowestGap: ranges in any order; an edge instant counts as examined only when all its ids were seen', () => {
+		expect(lowestGap([R(20, 30, null, null), R(0, 10, null, null), R(5, 12, null, null)], 3)).toBe(12);
+		expect(lowestGap([R(5, 10, ['a'], [])], 5)).toBe(5);
+		expect(lowestGap([R(5, 10, null, [])], 5)).toBe(10);
+		expect(lowestGap([R(8, 10, null, [])], 5)).toBe(5);
+	});
+});
