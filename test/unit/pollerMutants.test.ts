@@ -105,8 +105,42 @@ describe('poller (exact): first poll, continued', () => {
 		expect(idle).toMatchObject({ emit: [], calls: 0, pages: [], stoppedBy: 'budget', complete: false, adopted: 0, dropped: NONE });
 		expect(idle.cursor).toEqual(before);
 		expect(cursor).toEqual(before);
+		// A cursor saved before `top` existed: a poll that reads nothing leaves it (and its resume point) as it was.
+		const { top: _top, ...oldResume } = cursor.resume!;
+		const oldFormat = { ...cursor, resume: oldResume } as TypeCursor;
+		const oldIdle = await scan(list, oldFormat, 10, { canFetch: () => false, mustFetchFirst: false });
+		expect(oldIdle.cursor!.resume).toEqual(oldResume);
+		expect(oldFormat.resume).toEqual(oldResume);
 		const firstIdle = await scan(list, undefined, 10, { canFetch: () => false, mustFetchFirst: false });
 		expect(firstIdle).toMatchObject({ calls: 0, cursor: undefined });
+	});
+});
+
+describe('poller (exact): listing details', () => {
+	it('a task listed without created_at at the top of the first page counts as created now', async () => {
+		const page: Task[] = [
+			{ taskId: 'nul', status: 'succeeded', createdAtMs: null, seq: 2 },
+			{ taskId: 'n', status: 'succeeded', createdAtMs: T0 - 1, seq: 1 },
+		];
+		const r = await scan(new List(), { cov: [[MIN, T0 - 5, null, null]], pend: {} }, 5, { fetchPage: async () => page });
+		expect(ids(r.emit).sort()).toEqual(['n', 'nul']);
+		expect(r.cursor).toEqual({ cov: [[MIN, T0, null, ['nul']]], pend: {} });
+	});
+
+	it('tasks created while a scan is between pages push page 1 onto page 2: the resume point stays where the run got', async () => {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		for (let i = 1; i <= 6; i++) list.add(`a${i}`, T0 + i);
+		list.beforePage = (n) => {
+			if (n === 2) for (let i = 7; i <= 9; i++) list.add(`a${i}`, T0 + i);
+		};
+		const cut = await scan(list, first.cursor, 3, { budget: 2, now: T0 + 10 });
+		list.beforePage = undefined;
+		expect(ids(cut.emit)).toEqual(['a4', 'a5', 'a6']);
+		expect(cut.cursor!.resume).toEqual({ page: 2, at: T0 + 4, ids: ['a4'], top: T0 + 6 });
+		const rest = await scan(list, cut.cursor, 3, { now: T0 + 10 });
+		expect(ids(rest.emit)).toEqual(['a1', 'a2', 'a3', 'a7', 'a8', 'a9']);
 	});
 });
 
@@ -214,6 +248,25 @@ describe('poller (exact): budget cuts and resumes', () => {
 		expect(again.emit).toEqual([]);
 	});
 
+	it('a resumed run still inside the cut millisecond does not claim the rest of it: the tasks there on later pages are emitted', async () => {
+		const list = new List();
+		list.add('h1', T0 - 100);
+		const first = await scan(list, undefined, 3);
+		for (let i = 1; i <= 7; i++) list.add(`z${i}`, T0 + 2);
+		list.add('t', T0 + 5);
+		const cut = await scan(list, first.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(cut.emit)).toEqual(['z7', 'z6', 't']);
+		expect(cut.cursor!.resume).toEqual({ page: 1, at: T0 + 2, ids: ['z7', 'z6'], top: T0 + 5 });
+		const mid = await scan(list, cut.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(mid.emit).sort()).toEqual(['z3', 'z4', 'z5']);
+		expect(mid.cursor!.cov).toEqual([
+			[MIN, T0 - 100, null, ['h1']],
+			[T0 + 2, T0 + 5, ['z5', 'z4', 'z3', 'z7', 'z6'], ['t']],
+		]);
+		const end = await scan(list, mid.cursor, 3, { budget: 1, now: T0 + 10 });
+		expect(ids(end.emit).sort()).toEqual(['z1', 'z2']);
+	});
+
 	it('a resumed run whose first page is empty (the cut was at the end of the list) covers everything below the cut', async () => {
 		const list = new List();
 		list.add('p', T0 - 50);
@@ -299,6 +352,18 @@ describe('poller (exact): watched tasks', () => {
 		expect(ids(r.emit)).toEqual(['w1', 'n']);
 		expect(r).toMatchObject({ pages: [1, 2, 3], stoppedBy: 'done', adopted: 0 });
 		expect(r.cursor!.pend).toEqual({ w2: T0 - 10 });
+	});
+
+	it('the scan goes down to the oldest watched task even when a newer watched one is missing from the list', async () => {
+		const list = new List();
+		list.add('w1', T0 - 40);
+		list.add('g', T0 - 30);
+		list.add('f2', T0 - 20);
+		list.add('f1', T0 - 10);
+		list.add('n', T0 - 1);
+		const r = await scan(list, { cov: seenAll, pend: { w1: T0 - 40, ghost: T0 - 20 } }, 2);
+		expect(ids(r.emit)).toEqual(['w1', 'n']);
+		expect(r.pages).toEqual([1, 2, 3]);
 	});
 
 	it('a watched task found again is not adopted again', async () => {
