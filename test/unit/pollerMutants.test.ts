@@ -94,6 +94,18 @@ describe('poller (exact): first poll, continued', () => {
 		expect(ids(next.emit)).toEqual(['late', 'later']);
 	});
 
+	it('when the newest millisecond fills page 1, the first poll reads one more page, not the whole history', async () => {
+		const list = new List();
+		list.add('e', T0 - 2);
+		list.add('d', T0 - 1);
+		list.add('c', T0 - 1);
+		list.add('b', T0);
+		list.add('a', T0);
+		const r = await scan(list, undefined, 2);
+		expect(r).toMatchObject({ emit: [], pages: [1, 2], stoppedBy: 'done', complete: true });
+		expect(r.cursor).toEqual({ cov: [[MIN, T0, null, ['a', 'b']]], pend: {} });
+	});
+
 	it('with mustFetchFirst one page is read even without budget; without it nothing is read and the cursor is kept as it was', async () => {
 		const list = new List();
 		list.add('a', T0 - 10);
