@@ -397,3 +397,50 @@ describe('legacy calls: item indexes, lost creates, pack names and sync items', 
 		expect((await rejection(callSyncForItem(ctx, 'textToSpeech', {}, policy, 1))).context.itemIndex).toBe(1);
 	});
 });
+
+describe('what the transport hands n8n, and odd answers', () => {
+	/** Records the options each request hands n8n's httpRequestWithAuthentication (the request still goes out). */
+	function recordHelper(ctx: ReturnType<typeof context>) {
+		const sent: Array<{ method?: string; url: string }> = [];
+		const real = ctx.helpers.httpRequestWithAuthentication;
+		ctx.helpers.httpRequestWithAuthentication = async function (this: ThisParameterType<typeof real>, type, options) {
+			sent.push({ method: options.method, url: options.url });
+			return await real.call(this, type, options);
+		};
+		return sent;
+	}
+
+	it('every read names GET explicitly (n8n and its proxies see the method, not a default)', async () => {
+		const ctx = await serve((r) => (r.url.startsWith('/tasks') ? ok([ns('x')]) : r.url.startsWith('/account') ? ok({}) : r.url.includes('?') ? ok([]) : ok(legacy('x'))));
+		const sent = recordHelper(ctx);
+		await getNewStandardTasks(ctx, ['x'], 'task_ids', policy);
+		await getTask(ctx, 'textToVideo', 'x', policy);
+		await findTask(ctx, 'textToVideo', 'x', policy);
+		await listTasks(ctx, 'textToVideo', 1, 10, policy);
+		await getAccountCosts(ctx, 1, 2, undefined, policy);
+		expect(sent).toEqual([
+			{ method: 'GET', url: '/tasks' },
+			{ method: 'GET', url: '/v1/videos/text2video/x' },
+			{ method: 'GET', url: '/v1/videos/text2video/x' },
+			{ method: 'GET', url: '/v1/videos/text2video' },
+			{ method: 'GET', url: '/account/costs' },
+		]);
+	});
+
+	it('a task in the legacy shape read at /tasks is still a new-standard item (lookup and list)', async () => {
+		const ctx = await serve((r) => (r.method === 'GET' ? ok([legacy('l1')]) : ok({ result: [legacy('l2')], next_cursor: '', has_more: false })));
+		const [found] = await getNewStandardTasks(ctx, ['l1'], 'task_ids', policy);
+		expect([found.taskId, found.taskType]).toEqual(['l1', 'newStandard']);
+		const page = await listNewStandardPage(ctx, { limit: 5 }, policy);
+		expect(page.items.map((i) => [i.taskId, i.taskType])).toEqual([['l2', 'newStandard']]);
+	});
+
+	it('an external id that is not a string is not used: no lookup before a re-send, not copied into the item', async () => {
+		const ctx = await serve((_r, n) => (n === 1 ? ok(legacy('n')) : klingError(504, 5002, 'timeout')));
+		const made = await createTask(ctx, 'textToVideo', { external_task_id: 12345 }, policy);
+		expect(made.item.externalTaskId).toBeNull();
+		const err = await rejection(createTask(ctx, 'textToVideo', { options: { external_task_id: 12345 } }, policy));
+		expect(err.message).toContain('so it was not re-sent');
+		expect(requests()).toEqual(['POST /v1/videos/text2video', 'POST /v1/videos/text2video']);
+	});
+});
