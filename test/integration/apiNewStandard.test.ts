@@ -3,10 +3,9 @@
  * emulation) and the remaining branches of the legacy calls, against a scripted Kling over the real n8n-core request
  * path. Every assertion names the exact request sent and the exact result (mutation testing, issue 16).
  */
-import { NodeApiError, NodeConnectionTypes, type IDataObject, type INodeType } from 'n8n-workflow';
-import { executeContext, simulatorCredentials } from '../helpers/n8n';
-import { ScriptedServer, klingError, ok, type Received, type ScriptedResponse } from '../helpers/scriptedServer';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../nodes/KlingAi/shared/transport';
+import { NodeApiError, type IDataObject } from 'n8n-workflow';
+import { contextOn, fastPolicy as policy, scriptedKling } from '../helpers/scriptedKling';
+import { klingError, ok, type Received } from '../helpers/scriptedServer';
 import { NS_MAX_LIMIT } from '../../nodes/KlingAi/shared/newStandard';
 import {
 	callSyncForItem,
@@ -20,35 +19,21 @@ import {
 	listTasks,
 } from '../../nodes/KlingAi/shared/api';
 
-const dummy: INodeType = {
-	description: {
-		displayName: 'Dummy', name: 'dummy', group: [], version: 1, description: '', defaults: {},
-		inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main], properties: [],
-		credentials: [{ name: 'klingAiApi', required: true }],
-	},
-};
-const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 2_000, sleep: async () => undefined, random: () => 0.5 };
-
-let server: ScriptedServer;
-async function serve(handler: (req: Received, n: number) => ScriptedResponse) {
-	server = await new ScriptedServer(handler).start();
-	return context();
-}
+const kling = scriptedKling();
 /** Another execution context on the same server (the cursor memo is per context). */
-const context = () => executeContext({ nodeType: dummy, parameters: {}, credentials: simulatorCredentials(server.url) });
-afterEach(async () => server && (await server.stop()));
+const context = () => contextOn(kling.server);
 
 const ns = (id: string, extra: IDataObject = {}) => ({ id, status: 'succeeded', create_time: 1, update_time: 2, ...extra });
 const legacy = (id: string, extra: IDataObject = {}) => ({ task_id: id, task_status: 'submitted', created_at: 1, updated_at: 1, ...extra });
 
 /** "GET /tasks task_ids=a,b": method, path and the decoded query, in order. */
 const requests = () =>
-	server.received.map((r) => {
+	kling.server.received.map((r) => {
 		const u = new URL(r.url, 'http://x');
 		const qs = [...u.searchParams].map(([k, v]) => `${k}=${v}`).join('&');
 		return `${r.method} ${u.pathname}${qs ? ` ${qs}` : ''}`;
 	});
-const bodies = () => server.received.map((r) => (r.body ? (JSON.parse(r.body) as IDataObject) : undefined));
+const bodies = () => kling.server.received.map((r) => (r.body ? (JSON.parse(r.body) as IDataObject) : undefined));
 const query = (r: Received) => Object.fromEntries(new URL(r.url, 'http://x').searchParams);
 const ids = (items: Array<{ taskId: string }>) => items.map((i) => i.taskId);
 
@@ -63,27 +48,27 @@ async function rejection(p: Promise<unknown>): Promise<NodeApiError> {
 
 describe('getNewStandardTasks: GET /tasks?task_ids= or ?external_task_ids=', () => {
 	it('joins the ids with commas under the named key and returns new-standard items', async () => {
-		const ctx = await serve(() => ok([ns('a', { external_id: 'ea' }), ns('b')]));
+		const ctx = await kling.serve(() => ok([ns('a', { external_id: 'ea' }), ns('b')]));
 		const items = await getNewStandardTasks(ctx, ['a', 'b'], 'task_ids', policy);
 		expect(items.map((i) => [i.taskId, i.externalTaskId, i.taskType, i.status])).toEqual([
 			['a', 'ea', 'newStandard', 'succeeded'],
 			['b', null, 'newStandard', 'succeeded'],
 		]);
 		expect(requests()).toEqual(['GET /tasks task_ids=a,b']);
-		expect(server.received[0].body).toBe('');
+		expect(kling.server.received[0].body).toBe('');
 		await getNewStandardTasks(ctx, ['x'], 'external_task_ids', policy);
-		expect(query(server.received[1])).toEqual({ external_task_ids: 'x' });
+		expect(query(kling.server.received[1])).toEqual({ external_task_ids: 'x' });
 	});
 
 	it('an unknown id (1203 or a non-list answer) is an empty list, not an error', async () => {
-		const ctx = await serve((_r, n) => (n === 1 ? klingError(404, 1203, 'task not found') : ok({ not: 'a list' })));
+		const ctx = await kling.serve((_r, n) => (n === 1 ? klingError(404, 1203, 'task not found') : ok({ not: 'a list' })));
 		expect(await getNewStandardTasks(ctx, ['a'], 'task_ids', policy)).toEqual([]);
 		expect(await getNewStandardTasks(ctx, ['a'], 'task_ids', policy)).toEqual([]);
-		expect(server.received).toHaveLength(2);
+		expect(kling.server.received).toHaveLength(2);
 	});
 
 	it('another failure throws with the item index', async () => {
-		const ctx = await serve(() => klingError(400, 1201, 'bad params'));
+		const ctx = await kling.serve(() => klingError(400, 1201, 'bad params'));
 		const err = await rejection(getNewStandardTasks(ctx, ['a'], 'task_ids', policy, 4));
 		expect(err.context.itemIndex).toBe(4);
 		expect(err.httpCode).toBe('400');
@@ -92,14 +77,14 @@ describe('getNewStandardTasks: GET /tasks?task_ids= or ?external_task_ids=', () 
 
 describe('Get Task / findTask on the new standard: task ids first, then external ids', () => {
 	it('found by task id: one request, the task whose id matches (not its neighbours)', async () => {
-		const ctx = await serve(() => ok([ns('other', { external_id: 'x' }), ns('x', { external_id: 'ext' })]));
+		const ctx = await kling.serve(() => ok([ns('other', { external_id: 'x' }), ns('x', { external_id: 'ext' })]));
 		const item = await getTask(ctx, 'newStandard', 'x', policy);
 		expect([item.taskId, item.externalTaskId, item.taskType]).toEqual(['x', 'ext', 'newStandard']);
 		expect(requests()).toEqual(['GET /tasks task_ids=x']);
 	});
 
 	it('found only by external id: the task whose external id matches, after the task-id query', async () => {
-		const ctx = await serve((r) =>
+		const ctx = await kling.serve((r) =>
 			query(r).task_ids ? ok([ns('unrelated')]) : ok([ns('x', { external_id: 'other' }), ns('t-9', { external_id: 'x' })]),
 		);
 		const item = await getTask(ctx, 'newStandard', 'x', policy, 2);
@@ -109,27 +94,27 @@ describe('Get Task / findTask on the new standard: task ids first, then external
 
 	it('a task-id answer whose task only carries the id as external id is not a task-id match', async () => {
 		// The task-id query is answered with a task whose *external* id is the id; the external query finds nothing.
-		const ctx = await serve((r) => (query(r).task_ids ? ok([ns('t-1', { external_id: 'x' })]) : ok([])));
+		const ctx = await kling.serve((r) => (query(r).task_ids ? ok([ns('t-1', { external_id: 'x' })]) : ok([])));
 		expect(await findTask(ctx, 'newStandard', 'x', policy)).toBeUndefined();
 		expect(requests()).toEqual(['GET /tasks task_ids=x', 'GET /tasks external_task_ids=x']);
 	});
 
 	it('an external-id answer whose task only has the id as task id is not an external-id match', async () => {
-		const ctx = await serve((r) => (query(r).task_ids ? ok([]) : ok([ns('x')])));
+		const ctx = await kling.serve((r) => (query(r).task_ids ? ok([]) : ok([ns('x')])));
 		expect(await findTask(ctx, 'newStandard', 'x', policy)).toBeUndefined();
-		expect(server.received).toHaveLength(2);
+		expect(kling.server.received).toHaveLength(2);
 	});
 
 	it('findTask finds by task id with one request and by external id with two', async () => {
-		const ctx = await serve((r) => (query(r).task_ids === 'x' ? ok([ns('x')]) : query(r).external_task_ids === 'e' ? ok([ns('y', { external_id: 'e' })]) : ok([])));
+		const ctx = await kling.serve((r) => (query(r).task_ids === 'x' ? ok([ns('x')]) : query(r).external_task_ids === 'e' ? ok([ns('y', { external_id: 'e' })]) : ok([])));
 		expect((await findTask(ctx, 'newStandard', 'x', policy))?.taskId).toBe('x');
-		expect(server.received).toHaveLength(1);
+		expect(kling.server.received).toHaveLength(1);
 		expect((await findTask(ctx, 'newStandard', 'e', policy))?.taskId).toBe('y');
 		expect(requests().slice(1)).toEqual(['GET /tasks task_ids=e', 'GET /tasks external_task_ids=e']);
 	});
 
 	it('unknown: Kling error 1203 naming the id, the 30-day note and the item index', async () => {
-		const ctx = await serve(() => ok([]));
+		const ctx = await kling.serve(() => ok([]));
 		const err = await rejection(getTask(ctx, 'newStandard', 'gone-1', policy, 3));
 		expect(err.message).toBe('Kling error 1203: no new-standard task with ID or external ID "gone-1"');
 		expect(err.description).toBe('GET /tasks returned no task with this ID. Tasks are kept for 30 days.');
@@ -139,7 +124,7 @@ describe('Get Task / findTask on the new standard: task ids first, then external
 	});
 
 	it('findTaskAnyType asks the new standard at /tasks between legacy types', async () => {
-		const ctx = await serve((r) => (r.url.startsWith('/tasks') ? (query(r).external_task_ids ? ok([ns('n', { external_id: 'e' })]) : ok([])) : klingError(404, 1203, 'nf')));
+		const ctx = await kling.serve((r) => (r.url.startsWith('/tasks') ? (query(r).external_task_ids ? ok([ns('n', { external_id: 'e' })]) : ok([])) : klingError(404, 1203, 'nf')));
 		const found = await findTaskAnyType(ctx, 'e', ['textToVideo', 'newStandard', 'imageToVideo'], policy);
 		expect([found?.taskId, found?.taskType]).toEqual(['n', 'newStandard']);
 		expect(requests()).toEqual(['GET /v1/videos/text2video/e', 'GET /tasks task_ids=e', 'GET /tasks external_task_ids=e']);
@@ -150,7 +135,7 @@ describe('listNewStandardPage: one POST /tasks page', () => {
 	const page = (data: unknown) => () => ok(data);
 
 	it('the limit is clamped to 1..NS_MAX_LIMIT; without a cursor the time window and filters are sent', async () => {
-		const ctx = await serve(page({ result: [ns('a')], next_cursor: 'c2', has_more: true }));
+		const ctx = await kling.serve(page({ result: [ns('a')], next_cursor: 'c2', has_more: true }));
 		const res = await listNewStandardPage(ctx, { limit: 20, filters: { startTime: 1000, endTime: 2000, statuses: ['succeeded', 'failed'], productTypes: ['video'] } }, policy);
 		expect(res).toEqual({ items: [expect.objectContaining({ taskId: 'a', taskType: 'newStandard' })], nextCursor: 'c2', hasMore: true });
 		await listNewStandardPage(ctx, { limit: 0 }, policy);
@@ -179,7 +164,7 @@ describe('listNewStandardPage: one POST /tasks page', () => {
 	});
 
 	it('a cursor excludes start_time/end_time but keeps the filters; a zero start time is still sent', async () => {
-		const ctx = await serve(page({ result: [] }));
+		const ctx = await kling.serve(page({ result: [] }));
 		await listNewStandardPage(ctx, { cursor: 'c1', limit: 5, filters: { startTime: 1000, endTime: 2000, productTypes: ['image'] } }, policy);
 		await listNewStandardPage(ctx, { cursor: '', limit: 5, filters: { startTime: 0, endTime: 0 } }, policy);
 		await listNewStandardPage(ctx, { cursor: null, limit: 5, filters: { endTime: 9 } }, policy);
@@ -193,7 +178,7 @@ describe('listNewStandardPage: one POST /tasks page', () => {
 	});
 
 	it('empty filter lists send no filters; only statuses send only the status filter', async () => {
-		const ctx = await serve(page({ result: [] }));
+		const ctx = await kling.serve(page({ result: [] }));
 		await listNewStandardPage(ctx, { limit: 5, filters: { statuses: [], productTypes: [] } }, policy);
 		await listNewStandardPage(ctx, { limit: 5, filters: { statuses: ['processing'] } }, policy);
 		await listNewStandardPage(ctx, { limit: 5, filters: { productTypes: ['audio'] } }, policy);
@@ -214,7 +199,7 @@ describe('listNewStandardPage: one POST /tasks page', () => {
 			{ result: { not: 'a list' }, next_cursor: 'n' },
 			null,
 		];
-		const ctx = await serve((_r, n) => ok(answers[n - 1]));
+		const ctx = await kling.serve((_r, n) => ok(answers[n - 1]));
 		const got = [];
 		for (let i = 0; i < answers.length; i++) {
 			const r = await listNewStandardPage(ctx, { limit: 5 }, policy);
@@ -232,7 +217,7 @@ describe('listNewStandardPage: one POST /tasks page', () => {
 	});
 
 	it('a failure throws with the item index', async () => {
-		const ctx = await serve(() => klingError(400, 1201, 'bad params'));
+		const ctx = await kling.serve(() => klingError(400, 1201, 'bad params'));
 		const err = await rejection(listNewStandardPage(ctx, { limit: 5 }, policy, 6));
 		expect(err.context.itemIndex).toBe(6);
 	});
@@ -254,7 +239,7 @@ describe('listTasks on the new standard: page numbers emulated on the cursor', (
 	const cursors = () => bodies().map((b) => (b?.cursor as string | undefined) ?? null);
 
 	it('pages 1, 2, 3 in order cost one call each, each with the cursor of the page before', async () => {
-		const ctx = await serve(cursorServer(7));
+		const ctx = await kling.serve(cursorServer(7));
 		expect(ids(await listTasks(ctx, 'newStandard', 1, 3, policy))).toEqual(['t1', 't2', 't3']);
 		expect(ids(await listTasks(ctx, 'newStandard', 2, 3, policy))).toEqual(['t4', 't5', 't6']);
 		expect(ids(await listTasks(ctx, 'newStandard', 3, 3, policy))).toEqual(['t7']);
@@ -264,7 +249,7 @@ describe('listTasks on the new standard: page numbers emulated on the cursor', (
 		// Past the end: no request at all.
 		expect(await listTasks(ctx, 'newStandard', 4, 3, policy)).toEqual([]);
 		expect(await listTasks(ctx, 'newStandard', 9, 3, policy)).toEqual([]);
-		expect(server.received).toHaveLength(3);
+		expect(kling.server.received).toHaveLength(3);
 		// Page 1 is always read fresh (no cursor), and page 2 again uses the remembered cursor.
 		expect(ids(await listTasks(ctx, 'newStandard', 1, 3, policy))).toEqual(['t1', 't2', 't3']);
 		expect(ids(await listTasks(ctx, 'newStandard', 2, 3, policy))).toEqual(['t4', 't5', 't6']);
@@ -272,20 +257,20 @@ describe('listTasks on the new standard: page numbers emulated on the cursor', (
 	});
 
 	it('a page whose predecessor is unknown walks there from page 1, and returns only that page', async () => {
-		const ctx = await serve(cursorServer(10));
+		const ctx = await kling.serve(cursorServer(10));
 		expect(ids(await listTasks(ctx, 'newStandard', 3, 2, policy, 1))).toEqual(['t5', 't6']);
 		expect(cursors()).toEqual([null, 'p2', 'p3']);
 		// Page 5 walks on from the remembered page 3 cursor, not from page 1.
 		expect(ids(await listTasks(ctx, 'newStandard', 5, 2, policy))).toEqual(['t9', 't10']);
 		expect(cursors()).toEqual([null, 'p2', 'p3', 'p4', 'p5']);
 		expect(await listTasks(ctx, 'newStandard', 6, 2, policy)).toEqual([]);
-		expect(server.received).toHaveLength(5);
+		expect(kling.server.received).toHaveLength(5);
 	});
 
 	it('cursors are remembered per context and per page size', async () => {
-		const ctx = await serve(cursorServer(10));
+		const ctx = await kling.serve(cursorServer(10));
 		await listTasks(ctx, 'newStandard', 1, 4, policy);
-		expect(server.received).toHaveLength(1);
+		expect(kling.server.received).toHaveLength(1);
 		// Another page size: page 2 walks from page 1 at that size.
 		expect(ids(await listTasks(ctx, 'newStandard', 2, 3, policy))).toEqual(['t4', 't5', 't6']);
 		expect(bodies().slice(1)).toEqual([{ limit: 3 }, { limit: 3, cursor: 'p2' }]);
@@ -299,20 +284,20 @@ describe('listTasks on the new standard: page numbers emulated on the cursor', (
 	});
 
 	it('a last page that still names a next cursor but says has_more false ends the list', async () => {
-		const ctx = await serve(() => ok({ result: [ns('only')], next_cursor: 'dangling', has_more: false }));
+		const ctx = await kling.serve(() => ok({ result: [ns('only')], next_cursor: 'dangling', has_more: false }));
 		expect(ids(await listTasks(ctx, 'newStandard', 1, 5, policy))).toEqual(['only']);
 		expect(await listTasks(ctx, 'newStandard', 2, 5, policy)).toEqual([]);
-		expect(server.received).toHaveLength(1);
+		expect(kling.server.received).toHaveLength(1);
 	});
 
 	it('the page size is clamped into the body (page size 0 asks for 1)', async () => {
-		const ctx = await serve(cursorServer(3));
+		const ctx = await kling.serve(cursorServer(3));
 		expect(ids(await listTasks(ctx, 'newStandard', 2, 0, policy))).toEqual(['t2']);
 		expect(bodies()).toEqual([{ limit: 1 }, { limit: 1, cursor: 'p2' }]);
 	});
 
 	it('a failure throws with the item index', async () => {
-		const ctx = await serve(() => klingError(400, 1201, 'bad params'));
+		const ctx = await kling.serve(() => klingError(400, 1201, 'bad params'));
 		const err = await rejection(listTasks(ctx, 'newStandard', 1, 5, policy, 8));
 		expect(err.context.itemIndex).toBe(8);
 	});
@@ -320,21 +305,21 @@ describe('listTasks on the new standard: page numbers emulated on the cursor', (
 
 describe('legacy calls: item indexes, lost creates, pack names and sync items', () => {
 	it('getTask and listTasks on a legacy type throw with the item index', async () => {
-		const ctx = await serve(() => klingError(400, 1201, 'bad params'));
+		const ctx = await kling.serve(() => klingError(400, 1201, 'bad params'));
 		expect((await rejection(getTask(ctx, 'textToVideo', 'x', policy, 5))).context.itemIndex).toBe(5);
 		expect((await rejection(listTasks(ctx, 'textToVideo', 1, 10, policy, 7))).context.itemIndex).toBe(7);
 		expect(requests()).toEqual(['GET /v1/videos/text2video/x', 'GET /v1/videos/text2video pageNum=1&pageSize=10']);
 	});
 
 	it('findTask on a legacy type: found, or undefined on 1203; other errors throw', async () => {
-		const ctx = await serve((_r, n) => (n === 1 ? ok(legacy('x')) : n === 2 ? klingError(404, 1203, 'nf') : klingError(400, 1201, 'bad')));
+		const ctx = await kling.serve((_r, n) => (n === 1 ? ok(legacy('x')) : n === 2 ? klingError(404, 1203, 'nf') : klingError(400, 1201, 'bad')));
 		expect((await findTask(ctx, 'textToVideo', 'x', policy))?.taskId).toBe('x');
 		expect(await findTask(ctx, 'textToVideo', 'x', policy)).toBeUndefined();
 		await rejection(findTask(ctx, 'textToVideo', 'x', policy));
 	});
 
 	it('a lost create not found by its external id is re-sent; the external id may sit in options (new standard)', async () => {
-		const ctx = await serve((r, n) =>
+		const ctx = await kling.serve((r, n) =>
 			n === 1 ? klingError(504, 5002, 'timeout') : r.method === 'GET' ? ok([]) : ok({ id: 'made', status: 'submitted' }),
 		);
 		const res = await createTask(ctx, 'newStandard', { prompt: 'p', options: { external_task_id: 'e-1' } }, policy, 0, '/v1/videos/kling-3.0/text-to-video');
@@ -348,14 +333,14 @@ describe('legacy calls: item indexes, lost creates, pack names and sync items', 
 	});
 
 	it('a lost new-standard create found by the external id in options is recovered', async () => {
-		const ctx = await serve((r) => (r.method === 'POST' ? klingError(504, 5002, 'timeout') : query(r).external_task_ids ? ok([ns('found', { external_id: 'e-2' })]) : ok([])));
+		const ctx = await kling.serve((r) => (r.method === 'POST' ? klingError(504, 5002, 'timeout') : query(r).external_task_ids ? ok([ns('found', { external_id: 'e-2' })]) : ok([])));
 		const res = await createTask(ctx, 'newStandard', { options: { external_task_id: 'e-2' } }, policy, 0, '/v1/videos/kling-3.0/text-to-video');
 		expect(res).toEqual({ item: expect.objectContaining({ taskId: 'found', externalTaskId: 'e-2' }), recovered: true, requestId: null });
-		expect(server.received).toHaveLength(3);
+		expect(kling.server.received).toHaveLength(3);
 	});
 
 	it('an empty external id is no external id: a lost create is not looked up nor re-sent', async () => {
-		const ctx = await serve(() => klingError(504, 5002, 'timeout'));
+		const ctx = await kling.serve(() => klingError(504, 5002, 'timeout'));
 		const err = await rejection(createTask(ctx, 'textToVideo', { external_task_id: '' }, policy, 2));
 		expect(err.message).toContain('the request may have reached Kling, so it was not re-sent');
 		expect(err.context.itemIndex).toBe(2);
@@ -363,21 +348,21 @@ describe('legacy calls: item indexes, lost creates, pack names and sync items', 
 	});
 
 	it('createTask posts the body to the type path unless a path is given', async () => {
-		const ctx = await serve(() => ok(legacy('n')));
+		const ctx = await kling.serve(() => ok(legacy('n')));
 		const res = await createTask(ctx, 'imageToVideo', { image: 'u' }, policy);
 		expect(res.item.externalTaskId).toBeNull();
-		expect(server.received[0]).toMatchObject({ method: 'POST', url: '/v1/videos/image2video', body: '{"image":"u"}' });
+		expect(kling.server.received[0]).toMatchObject({ method: 'POST', url: '/v1/videos/image2video', body: '{"image":"u"}' });
 	});
 
 	it('account costs: an empty pack name is not sent; a failure carries the item index', async () => {
-		const ctx = await serve((_r, n) => (n === 1 ? ok({ a: 1 }) : klingError(400, 1201, 'bad')));
+		const ctx = await kling.serve((_r, n) => (n === 1 ? ok({ a: 1 }) : klingError(400, 1201, 'bad')));
 		expect(await getAccountCosts(ctx, 1, 2, '', policy)).toEqual({ a: 1 });
-		expect(query(server.received[0])).toEqual({ start_time: '1', end_time: '2' });
+		expect(query(kling.server.received[0])).toEqual({ start_time: '1', end_time: '2' });
 		expect((await rejection(getAccountCosts(ctx, 1, 2, undefined, policy, 9))).context.itemIndex).toBe(9);
 	});
 
 	it('callSyncForItem: a finished item carrying the envelope request id, or the call name and a time when none', async () => {
-		const ctx = await serve((_r, n) =>
+		const ctx = await kling.serve((_r, n) =>
 			n === 1
 				? ok({ task_result: { audios: [{ id: 'a1', url: 'https://x/a.mp3', duration: '2' }] } })
 				: n === 2
@@ -386,7 +371,7 @@ describe('legacy calls: item indexes, lost creates, pack names and sync items', 
 		);
 		const item = await callSyncForItem(ctx, 'textToSpeech', { text: 'hi' }, policy);
 		expect([item.taskId, item.status, item.audios.map((a) => a.url)]).toEqual(['req-ok', 'succeeded', ['https://x/a.mp3']]);
-		expect(server.received[0]).toMatchObject({ method: 'POST', body: '{"text":"hi"}' });
+		expect(kling.server.received[0]).toMatchObject({ method: 'POST', body: '{"text":"hi"}' });
 		const before = Date.now();
 		const bare = await callSyncForItem(ctx, 'textToSpeech', { text: 'hi' }, policy);
 		const [name, ms] = [bare.taskId.slice(0, 'textToSpeech-'.length), Number(bare.taskId.slice('textToSpeech-'.length))];
@@ -411,7 +396,7 @@ describe('what the transport hands n8n, and odd answers', () => {
 	}
 
 	it('every read names GET explicitly (n8n and its proxies see the method, not a default)', async () => {
-		const ctx = await serve((r) => (r.url.startsWith('/tasks') ? ok([ns('x')]) : r.url.startsWith('/account') ? ok({}) : r.url.includes('?') ? ok([]) : ok(legacy('x'))));
+		const ctx = await kling.serve((r) => (r.url.startsWith('/tasks') ? ok([ns('x')]) : r.url.startsWith('/account') ? ok({}) : r.url.includes('?') ? ok([]) : ok(legacy('x'))));
 		const sent = recordHelper(ctx);
 		await getNewStandardTasks(ctx, ['x'], 'task_ids', policy);
 		await getTask(ctx, 'textToVideo', 'x', policy);
@@ -428,7 +413,7 @@ describe('what the transport hands n8n, and odd answers', () => {
 	});
 
 	it('a task in the legacy shape read at /tasks is still a new-standard item (lookup and list)', async () => {
-		const ctx = await serve((r) => (r.method === 'GET' ? ok([legacy('l1')]) : ok({ result: [legacy('l2')], next_cursor: '', has_more: false })));
+		const ctx = await kling.serve((r) => (r.method === 'GET' ? ok([legacy('l1')]) : ok({ result: [legacy('l2')], next_cursor: '', has_more: false })));
 		const [found] = await getNewStandardTasks(ctx, ['l1'], 'task_ids', policy);
 		expect([found.taskId, found.taskType]).toEqual(['l1', 'newStandard']);
 		const page = await listNewStandardPage(ctx, { limit: 5 }, policy);
@@ -436,7 +421,7 @@ describe('what the transport hands n8n, and odd answers', () => {
 	});
 
 	it('an external id that is not a string is not used: no lookup before a re-send, not copied into the item', async () => {
-		const ctx = await serve((_r, n) => (n === 1 ? ok(legacy('n')) : klingError(504, 5002, 'timeout')));
+		const ctx = await kling.serve((_r, n) => (n === 1 ? ok(legacy('n')) : klingError(504, 5002, 'timeout')));
 		const made = await createTask(ctx, 'textToVideo', { external_task_id: 12345 }, policy);
 		expect(made.item.externalTaskId).toBeNull();
 		const err = await rejection(createTask(ctx, 'textToVideo', { options: { external_task_id: 12345 } }, policy));
