@@ -204,3 +204,28 @@ describe('ledger', () => {
 		expect((l as unknown as { recentTerminal: string[] }).recentTerminal.length).toBeLessThanOrEqual(RECENT_TERMINAL_MAX);
 	});
 });
+
+describe('what a malformed task body is called (the webhook answers 400 with this reason)', () => {
+	const reasonOf = (body: unknown) => {
+		try {
+			parseTaskPayload(body);
+		} catch (e) {
+			return { reason: (e as KlingPayloadError).reason, message: (e as Error).message };
+		}
+		return undefined;
+	};
+
+	test('a task_id without a status is "not a task" (naming the field), not "no task id"', () => {
+		expect(reasonOf({ task_id: 't1' })).toMatchObject({ reason: 'not_a_task', message: expect.stringContaining('task_status') });
+	});
+
+	test('a missing task_id is named as such even when other fields are wrong too', () => {
+		expect(reasonOf({ task_status: 42 })).toMatchObject({ reason: 'no_task_id', message: 'Body has no task_id' });
+	});
+
+	test('a nested field is named by its dotted path', () => {
+		const r = reasonOf({ task_id: 't1', task_status: 'succeed', task_result: { videos: [{ id: 'v', url: 5 }] } });
+		expect(r?.reason).toBe('not_a_task');
+		expect(r?.message).toMatch(/task_result\.videos\.0\.url/);
+	});
+});
