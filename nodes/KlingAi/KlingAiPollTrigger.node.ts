@@ -465,8 +465,9 @@ export async function runPoll(
 	ctx: ITriggerFunctions,
 	settings: PollSettings,
 	emitter: TaskEmitter & { claimedAt?(taskId: string): number | undefined },
-	budgetMs = POLL_BUDGET_MS,
-	state: { working: StoredCursor | undefined; passed: Map<string, PassedTask> } = { working: undefined, passed: new Map() },
+	budgetMs: number,
+	/** Kept by the runner across polls: the exact cursor, and the passed tasks the saved copy keeps watched. */
+	state: { working: StoredCursor | undefined; passed: Map<string, PassedTask> },
 ): Promise<{ emitted: number; listCalls: number }> {
 	const startedAt = Date.now();
 	let slowestCallMs = 0;
