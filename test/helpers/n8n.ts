@@ -135,6 +135,8 @@ export interface ContextSetup {
 	webhookWaitingBaseUrl?: string;
 	/** typeVersion of the node under test (default 1). */
 	typeVersion?: number;
+	/** The node's "On Error" setting (n8n's `continueOnFail()` reads it). */
+	onError?: INode['onError'];
 	/** Other nodes of the workflow (unconnected), e.g. the Kling AI nodes a Poll Trigger looks at. */
 	extraNodes?: Array<Pick<INode, 'name' | 'type' | 'parameters'> & Partial<INode>>;
 }
@@ -150,6 +152,7 @@ export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: 
 		parameters: setup.parameters as INode['parameters'],
 		credentials: { klingAiApi: { id: 'cred-1', name: 'Kling test' } },
 		webhookId: setup.webhookId ?? 'wh-1',
+		...(setup.onError ? { onError: setup.onError } : {}),
 	};
 	const workflow = new Workflow({
 		id: setup.workflowId ?? 'wf-1',

@@ -9,7 +9,7 @@ import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
 
 const NODE: INode = { id: 'n', name: 'Kling AI', type: 'klingAi', typeVersion: 1, position: [0, 0], parameters: {} };
 
-type Answer = { statusCode: number; headers?: Record<string, unknown> };
+type Answer = { statusCode: number; headers?: Record<string, unknown> } | Error;
 function ctx(answer: (url: string) => Answer = () => ({ statusCode: 200, headers: {} }), signal?: AbortSignal) {
 	const requests: IHttpRequestOptions[] = [];
 	const credentialTypes: string[] = [];
@@ -23,6 +23,7 @@ function ctx(answer: (url: string) => Answer = () => ({ statusCode: 200, headers
 				credentialTypes.push(type);
 				requests.push(options);
 				const a = answer(String(options.url));
+				if (a instanceof Error) throw a;
 				return { statusCode: a.statusCode, headers: a.headers ?? {}, body: { url: options.url, destroy: () => destroyed.push(String(options.url)) } };
 			},
 			prepareBinaryData: (async (body: { url: string }, fileName?: string, mimeType?: string) => {
@@ -98,6 +99,17 @@ describe('downloadResults', () => {
 		const err = await downloadResults(c, item({ images: [im(0, 'https://cdn/i')] }), { binaryProperty: 'data' }).catch((e) => e);
 		expect(err.message).toBe(`Could not download result 1 of task T: HTTP ${status}`);
 		expect(err.description).toBe('The result URL did not answer. Try again later.');
+	});
+
+	test('a result URL that does not answer at all (connection refused, DNS, timeout): the error names the result, task and item and keeps the cause', async () => {
+		const refused = Object.assign(new Error('The service refused the connection - perhaps it is offline'), { code: 'ECONNREFUSED' });
+		const { c } = ctx((url) => (url.endsWith('b') ? refused : { statusCode: 200 }));
+		const err = await downloadResults(c, item({ videos: [v('https://cdn/a'), v('https://cdn/b')] }), { binaryProperty: 'data', itemIndex: 1 }).catch((e) => e);
+		expect(err).toBeInstanceOf(NodeOperationError);
+		expect(err.message).toBe('Could not download result 2 of task T: The service refused the connection - perhaps it is offline');
+		expect(err.description).toBe('The result URL did not answer. Try again later.');
+		expect(err.context.itemIndex).toBe(1);
+		expect(err.cause).toBe(refused);
 	});
 
 	test('HTTP 399 is not an error', async () => {

@@ -265,3 +265,102 @@ describe('runWatcher outcomes', () => {
 		stopWatcher('none');
 	});
 });
+
+// Survivors of the mutation run on wait.ts (TESTING.md, "wait.ts"): each test names what a mutant broke.
+describe('wait.ts details a user or an operator sees', () => {
+	test('without custom data anywhere (no context custom data, no $execution or no customData on it) recording is a silent no-op', () => {
+		for (const proxy of [{}, { $execution: {} }, { $execution: { customData: undefined } }]) {
+			const debug: string[] = [];
+			setWaitingTask({ customData: undefined, logger: { debug: (m: string) => debug.push(m) }, getWorkflowDataProxy: () => proxy } as never, 't');
+			expect(debug).toEqual([]);
+		}
+	});
+
+	test('a recorded value that is not a string (an expression can give a number or an object) is no task', () => {
+		expect(waitingTaskOf({ customData: undefined, evaluateExpression: () => 42 } as never)).toBeUndefined();
+		expect(waitingTaskOf({ customData: undefined, evaluateExpression: () => ({ id: 't' }) } as never)).toBeUndefined();
+		expect(waitingTaskOf({ customData: { get: () => 7 } } as never)).toBeUndefined();
+	});
+
+	test('a cancelled wait is a NodeOperationError whose cause is named WaitCancelledError (as logged by n8n)', () => {
+		const err = toNodeError(NODE, new WaitCancelledError(), 0) as NodeOperationError & { cause?: Error };
+		expect(err.cause?.name).toBe('WaitCancelledError');
+		expect(new WaitCancelledError().name).toBe('WaitCancelledError');
+	});
+
+	test('rounds are numbered 1, 2, 3; the last sleep is cut to end at the deadline; the interval grows by the backoff up to its maximum', async () => {
+		const clock = fakeClock(0);
+		const rounds: Array<[number, number]> = [];
+		const watches: TaskWatch[] = [{ itemIndex: 0, task: task('processing') }];
+		// 1 000 → 1 500 → 2 000 (cap) → 2 000 …; deadline at 6 800: rounds at 1 000, 2 500, 4 500, 6 500, 6 800
+		await pollUntilFinished(async (w) => w.task, watches, { deadlineMs: 6_800, intervalMs: 1_000, maxIntervalMs: 2_000, backoff: 1.5 }, clock, undefined, (r) => rounds.push([r, clock.now()]));
+		expect(rounds).toEqual([
+			[1, 1_000],
+			[2, 2_500],
+			[3, 4_500],
+			[4, 6_500],
+			[5, 6_800],
+		]);
+		expect(watches[0].timedOut).toBe(true);
+	});
+
+	test('a watcher whose task is still unfinished at the limit ends "unfinished" and resumes nothing', async () => {
+		const clock = fakeClock();
+		const resumed: string[] = [];
+		const plan = { taskId: 'wu', checkAtMs: clock.now() + 1_000, pollUntilMs: clock.now() + 3_000, intervalMs: 1_000, maxIntervalMs: 1_000 };
+		let fetches = 0;
+		const out = await runWatcher(plan, { clock, fetch: async () => (fetches++, task('processing', fetches)), resume: async (t) => (resumed.push(t.taskId), 'resumed') });
+		expect(out).toBe('unfinished');
+		expect(resumed).toEqual([]);
+		expect(fetches).toBe(3); // at 1 000 (the check), 2 000 and 3 000 (the limit)
+	});
+
+	test('a check at the limit that finds the task finished resumes once, without polling; n8n answering 409 (already resumed) is "stopped"', async () => {
+		const clock = fakeClock();
+		let fetches = 0;
+		const resumed: number[] = [];
+		const plan = { taskId: 'wl', checkAtMs: clock.now() + 1_000, pollUntilMs: clock.now() + 1_000, intervalMs: 500, maxIntervalMs: 500 };
+		expect(await runWatcher(plan, { clock, fetch: async () => (fetches++, task('failed', 4)), resume: async (t) => (resumed.push(t.updatedAtMs!), 'alreadyResumed') })).toBe('stopped');
+		expect(fetches).toBe(1);
+		expect(resumed).toEqual([4]);
+	});
+
+	test('a watcher stopped while it fetches (a callback resumed the execution meanwhile) does not resume', async () => {
+		const clock = fakeClock();
+		const resumed: string[] = [];
+		const plan = { taskId: 'ws', checkAtMs: clock.now(), pollUntilMs: clock.now(), intervalMs: 500, maxIntervalMs: 500 };
+		const out = await runWatcher(plan, {
+			clock,
+			fetch: async () => {
+				stopWatcher('ws');
+				return task('succeeded');
+			},
+			resume: async (t) => (resumed.push(t.taskId), 'resumed'),
+		});
+		expect(out).toBe('stopped');
+		expect(resumed).toEqual([]);
+	});
+
+	test('a failing watcher without a log function still ends with "error" (it never throws)', async () => {
+		const clock = fakeClock();
+		const plan = { taskId: 'wn', checkAtMs: clock.now(), pollUntilMs: clock.now(), intervalMs: 500, maxIntervalMs: 500 };
+		await expect(runWatcher(plan, { clock, fetch: async () => { throw new Error('down'); }, resume: async () => 'resumed' })).resolves.toBe('error');
+	});
+
+	test('when an older watcher of the same task ends, the newer one stays registered', async () => {
+		const clock = fakeClock();
+		let releaseOld!: () => void;
+		const oldGate = new Promise<void>((r) => (releaseOld = r));
+		let releaseNew!: () => void;
+		const newGate = new Promise<void>((r) => (releaseNew = r));
+		const plan = { taskId: 'wr', checkAtMs: clock.now() + 500, pollUntilMs: clock.now() + 500, intervalMs: 500, maxIntervalMs: 500 };
+		const older = runWatcher(plan, { clock: { now: clock.now, sleep: async (ms) => { await oldGate; await clock.sleep(ms); } }, fetch: async () => task('succeeded'), resume: async () => 'resumed' });
+		const newer = runWatcher({ ...plan, checkAtMs: clock.now() }, { clock, fetch: async () => (await newGate, task('succeeded')), resume: async () => 'resumed' });
+		releaseOld();
+		expect(await older).toBe('stopped');
+		expect(activeWatchers()).toBe(1);
+		releaseNew();
+		expect(await newer).toBe('resumed');
+		expect(activeWatchers()).toBe(0);
+	});
+});

@@ -103,19 +103,31 @@ export function binaryPropertyName(base: string, index: number): string {
 	return index === 0 ? base : `${base}_${index}`;
 }
 
+const RETRY_LATER = 'The result URL did not answer. Try again later.';
+
 export async function downloadResults(ctx: DownloadContext, item: KlingTaskItem, options: DownloadOptions): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	const targets = targetsOf(item, !!options.watermarked);
 	for (const [i, target] of targets.entries()) {
-		const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, {
-			method: 'GET',
-			url: target.url,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 10 * 60_000,
-			abortSignal: ctx.getExecutionCancelSignal?.(),
-		})) as { statusCode: number; headers: Record<string, unknown>; body: BinaryStream };
+		let res: { statusCode: number; headers: Record<string, unknown>; body: BinaryStream };
+		try {
+			res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, {
+				method: 'GET',
+				url: target.url,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: 10 * 60_000,
+				abortSignal: ctx.getExecutionCancelSignal?.(),
+			})) as typeof res;
+		} catch (error) {
+			// No answer at all (connection refused, DNS, timeout): say which result of which task, for which item.
+			throw new NodeOperationError(ctx.getNode(), error as Error, {
+				message: `Could not download result ${i + 1} of task ${item.taskId}: ${(error as Error).message}`,
+				description: RETRY_LATER,
+				itemIndex: options.itemIndex,
+			});
+		}
 		if (res.statusCode >= 400) {
 			res.body?.destroy?.();
 			const expired = res.statusCode === 403 || res.statusCode === 404 || res.statusCode === 410;
@@ -126,7 +138,7 @@ export async function downloadResults(ctx: DownloadContext, item: KlingTaskItem,
 					itemIndex: options.itemIndex,
 					description: expired
 						? 'Kling deletes results 30 days after the task was created. Download results promptly (see "resultsExpireAt").'
-						: 'The result URL did not answer. Try again later.',
+						: RETRY_LATER,
 				},
 			);
 		}

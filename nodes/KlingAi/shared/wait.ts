@@ -187,7 +187,6 @@ export async function pollUntilFinished(
 /** NodeApiError/NodeOperationError as they are; anything else wrapped in a NodeOperationError. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof WaitCancelledError) return new NodeOperationError(node, error.message, { itemIndex });
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
@@ -301,9 +300,8 @@ export async function runWatcher(
 	try {
 		await sleepUnlessCancelled(plan.checkAtMs - deps.clock.now(), deps.clock, controller.signal, 1000);
 		const watch: TaskWatch & { task: KlingTaskItem } = { itemIndex: 0, task: await deps.fetch() };
-		if (!isTerminal(watch.task.status) && plan.pollUntilMs > deps.clock.now()) {
-			await pollUntilFinished(async () => await deps.fetch(), [watch], { deadlineMs: plan.pollUntilMs, intervalMs: plan.intervalMs, maxIntervalMs: plan.maxIntervalMs, backoff: 1.5 }, deps.clock, controller.signal);
-		}
+		// Polls only while the task is unfinished and the limit has not passed (Callback: checkAt = the limit, no poll).
+		await pollUntilFinished(async () => await deps.fetch(), [watch], { deadlineMs: plan.pollUntilMs, intervalMs: plan.intervalMs, maxIntervalMs: plan.maxIntervalMs, backoff: 1.5 }, deps.clock, controller.signal);
 		if (watch.error) throw watch.error;
 		if (!isTerminal(watch.task.status)) return 'unfinished';
 		if (controller.signal.aborted) return 'stopped';
