@@ -412,10 +412,9 @@ export async function scanTaskType<T extends ScanTask>(options: ScanOptions<T>):
 		const top = await pass(1, run, force);
 		history = undefined;
 		stoppedBy = top.stoppedBy;
+		// (`resume` is still undefined here: step 1 only sets it when it stopped by budget or error, and then this step does not run.)
 		if ((top.stoppedBy === 'budget' || top.stoppedBy === 'error') && top.lastPage) {
 			resume = { page: top.lastPage, at: run.lo, ids: [...run.loIds], top: 0 };
-		} else if (top.stoppedBy === 'budget' || top.stoppedBy === 'error') {
-			resume = undefined;
 		}
 		if (top.lastPage) topPassFromPageOne = run;
 	}
