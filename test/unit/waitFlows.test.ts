@@ -11,10 +11,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData, type IRunExecutionData } from 'n8n-workflow';
-import { executeContext, initBinaryData, simulatorCredentials, webhookContext, type ContextSetup } from '../helpers/n8n';
+import { executeContext, initBinaryData, simulatorCredentials, TEST_KEYS, webhookContext, type ContextSetup } from '../helpers/n8n';
 import { startSimulator, signWebhook, type KlingSimulator } from '../simulator';
 import { node } from '../integration/actionFixtures';
 import { createTask, getTask } from '../../nodes/KlingAi/shared/api';
+import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
 import {
 	activeWatchers,
 	createAndWait,
@@ -343,6 +344,8 @@ describe('Callback (one item): the execution waits for its resume URL', () => {
 			[409, []],
 			[500, ['n8n answered the resume request with HTTP 500']],
 			[404, ['n8n answered the resume request with HTTP 404']],
+			[400, ['n8n answered the resume request with HTTP 400']],
+			[399, []],
 			[200, []],
 		] as Array<[number, string[]]>) {
 			resume.status = status;
@@ -360,6 +363,14 @@ describe('Callback (one item): the execution waits for its resume URL', () => {
 		}
 	});
 
+	test('Callback, one item whose create failed (Continue On Fail): nothing to wait for, the item goes to Failed at once', async () => {
+		const ctx = executeContext(setupFor({ onError: 'continueRegularOutput' }), [{ json: {} }], 'trigger');
+		const out = await createAndWait(ctx, settings({ mode: 'callback', clock: scheduledClock(), create: async () => { throw new Error('quota exceeded'); } }));
+		expect(out).toEqual([[], [{ json: { error: 'quota exceeded' }, pairedItem: { item: 0 } }]]);
+		expect(runtime(ctx).waitTill).toBeUndefined();
+		expect(activeWatchers()).toBe(0);
+	});
+
 	test('no resume URL (an n8n without one): the node says to use Poll', () => {
 		const fake = { getWorkflowDataProxy: () => ({ $execution: { resumeUrl: '' } }), getNode: () => ({ name: 'Kling AI' }) };
 		const error = (() => {
@@ -374,6 +385,7 @@ describe('Callback (one item): the execution waits for its resume URL', () => {
 		expect(error?.message).toBe('This n8n version gives the node no resume URL');
 		expect(error?.description).toBe('Set "Wait for Completion" to Poll.');
 		expect(() => resumeUrlOf({ ...fake, getWorkflowDataProxy: () => ({}) } as never)).toThrow('no resume URL');
+		expect(() => resumeUrlOf({ ...fake, getWorkflowDataProxy: () => ({ $execution: { resumeUrl: 42 } }) } as never)).toThrow('no resume URL');
 		expect(resumeUrlOf({ ...fake, getWorkflowDataProxy: () => ({ $execution: { resumeUrl: 'http://x/1' } }) } as never)).toBe('http://x/1');
 	});
 });
@@ -420,16 +432,18 @@ describe('the resume webhook (a call to the waiting execution resume URL)', () =
 
 	test("the watcher's call (header in any case, or as a list) is always confirmed with the API: the item is the API's task", async () => {
 		const t = sim.insertTask('textToVideo', { task_status: 'succeed' });
-		for (const headers of [{ [WATCHER_HEADER]: '1' }, { 'X-Kling-N8n-Watcher': '1' }, { [WATCHER_HEADER]: ['1'] }]) {
+		for (const headers of [{ 'content-type': 'application/json', [WATCHER_HEADER]: '1' }, { 'X-Kling-N8n-Watcher': '1' }, { 'user-agent': '1', [WATCHER_HEADER]: ['1'] }]) {
 			const before = gets(t.task_id);
 			const { ctx } = call({ task_id: t.task_id, task_status: 'succeed', watcher: true }, { headers });
 			const res = await handleWaitWebhook(ctx, hook());
 			expect(gets(t.task_id)).toBe(before + 1);
 			expect(res.workflowData?.[0][0].json).toMatchObject({ taskId: t.task_id, videos: [expect.objectContaining({ id: t.task_result.videos[0].id })] });
 		}
-		// a header with another value is no watcher
+		// a header with another value is no watcher, nor is another header with the value 1
 		const { ctx } = call(claim(t.task_id), { headers: { [WATCHER_HEADER]: '0' } });
 		await handleWaitWebhook(ctx, hook());
+		const other = call(claim(t.task_id), { headers: { 'x-other': '1' } });
+		await handleWaitWebhook(other.ctx, hook());
 		expect(gets(t.task_id)).toBe(3);
 	});
 
@@ -475,8 +489,13 @@ describe('the resume webhook (a call to the waiting execution resume URL)', () =
 		const realClock = call(body, { raw, headers: signed(raw, Math.floor(Date.now() / 1000)), creds: { webhookSecret: WHSEC } });
 		expect((await handleWaitWebhook(realClock.ctx, hook())).workflowData).toBeDefined();
 
-		const unsigned = call(body, { raw, creds: { webhookSecret: WHSEC } });
+		const unsigned = call(body, { raw, headers: { 'content-type': 'application/json' }, creds: { webhookSecret: WHSEC } });
 		expect(await handleWaitWebhook(unsigned.ctx, hook())).toEqual({ webhookResponse: { received: true, taskId: t.task_id, status: 'processing', waiting: true } });
+		expect(gets(t.task_id)).toBe(1);
+
+		// a credential saved without the field (no secret) believes unsigned calls
+		const legacyCreds = call(body, { raw, creds: { webhookSecret: undefined } });
+		expect((await handleWaitWebhook(legacyCreds.ctx, hook())).workflowData).toBeDefined();
 		expect(gets(t.task_id)).toBe(1);
 
 		// a secret of blanks is no secret, and a signature without a secret is not checked
@@ -513,10 +532,11 @@ describe('the resume webhook (a call to the waiting execution resume URL)', () =
 
 	test('a failed task resumes on Failed; a succeeded one is downloaded, and a failed download goes to Failed (the webhook never throws for it)', async () => {
 		const failed = sim.insertTask('textToVideo', { task_status: 'failed' });
-		const f = call(failed);
-		expect((await handleWaitWebhook(f.ctx, hook())).workflowData).toEqual([[], [{ json: expect.objectContaining({ taskId: failed.task_id, status: 'failed' }), pairedItem: { item: 0 } }]]);
-
 		const download = { enabled: true, binaryProperty: 'clip', watermarked: false };
+		const f = call(failed);
+		// (Download Results on: a failed task is not downloaded — no binary at all, not even an empty one)
+		expect((await handleWaitWebhook(f.ctx, hook({ download }))).workflowData).toEqual([[], [{ json: expect.objectContaining({ taskId: failed.task_id, status: 'failed' }), pairedItem: { item: 0 } }]]);
+
 		const good = sim.insertTask('textToVideo', { task_status: 'succeed' });
 		const g = call(good);
 		const [[item]] = (await handleWaitWebhook(g.ctx, hook({ download }))).workflowData!;
@@ -547,3 +567,46 @@ describe('the resume webhook (a call to the waiting execution resume URL)', () =
 	});
 });
 
+describe('a task is looked up with its own type, not the operation that created it (a new-standard model behind Text to Video)', () => {
+	const apiKey = { authType: 'apiKey', apiKey: TEST_KEYS.apiKey };
+
+	async function createNs(): Promise<KlingTaskItem> {
+		const ctx = executeContext({ ...setupFor({}, apiKey), parameters: { resource: 'video', operation: 'textToVideo', model: 'kling-3.0-turbo', prompt: 'a fox' } }, [{ json: {} }], 'trigger');
+		const [[created]] = await node.execute!.call(ctx);
+		expect(created.json.taskType).toBe('newStandard');
+		return created.json as unknown as KlingTaskItem;
+	}
+	const nsGets = (id: string) => sim.requests.filter((r) => r.method === 'GET' && r.path === '/tasks' && (r.query.task_ids === id || r.query.external_task_ids === id)).length;
+
+	test('Poll: the node polls GET /tasks and routes the finished task', async () => {
+		const created = await createNs();
+		const ctx = executeContext(setupFor({}, apiKey), [{ json: {} }], 'trigger');
+		const clock = scheduledClock([{ at: 20_000, run: () => sim.advance(created.taskId, 'succeed') }]);
+		const [[done]] = await createAndWait(ctx, settings({ taskType: 'textToVideo', clock, create: async () => created }));
+		expect(done.json).toMatchObject({ taskId: created.taskId, status: 'succeeded', taskType: 'newStandard' });
+		expect(nsGets(created.taskId)).toBe(1);
+	});
+
+	test('Callback: the watcher checks with GET /tasks and resumes', async () => {
+		const created = await createNs();
+		const ctx = executeContext(setupFor({}, apiKey), [{ json: {} }], 'trigger');
+		const clock = scheduledClock([{ at: 1_000, run: () => sim.advance(created.taskId, 'succeed') }]);
+		resume.clock = clock;
+		await createAndWait(ctx, settings({ mode: 'callback', taskType: 'textToVideo', limitMinutes: 1, clock, create: async () => created }));
+		await sim.waitFor(() => activeWatchers() === 0, 5_000);
+		expect(resume.watcherPosts().map((p) => p.body.task_id)).toEqual([created.taskId]);
+		expect(nsGets(created.taskId)).toBe(1);
+	});
+
+	test('the resume webhook confirms a new-standard callback with GET /tasks', async () => {
+		const created = await createNs();
+		sim.advance(created.taskId, 'succeed');
+		const ctx = executeContext(setupFor({}, apiKey), [{ json: {} }], 'trigger');
+		const finished = await getTask(ctx, 'newStandard', created.taskId);
+		const before = nsGets(created.taskId);
+		const { ctx: hookCtx } = webhookContext(setupFor({}, apiKey), { body: finished.raw, rawBody: Buffer.from(JSON.stringify(finished.raw)), headers: {}, query: {} }, 'webhook', null);
+		const res = await handleWaitWebhook(hookCtx, { taskType: 'textToVideo', confirmWithApi: true, limitMinutes: 30, download: { enabled: false, binaryProperty: 'data', watermarked: false } });
+		expect(res.workflowData?.[0][0].json).toMatchObject({ taskId: created.taskId, status: 'succeeded', taskType: 'newStandard' });
+		expect(nsGets(created.taskId)).toBe(before + 1);
+	});
+});

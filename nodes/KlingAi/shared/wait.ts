@@ -374,7 +374,8 @@ export async function createAndWait(ctx: IExecuteFunctions, s: CreateAndWaitSett
 		}
 	}
 
-	const waiting = watches.find((w) => w.task && !w.error && !isTerminal(w.task.status));
+	// (a watch has either a task or, after a failed create, an error)
+	const waiting = watches.find((w) => w.task && !isTerminal(w.task.status));
 	if (byCallback && waiting?.task) {
 		const task = waiting.task;
 		// What n8n passes on if its wait ends by timeout (it runs no node code then).
