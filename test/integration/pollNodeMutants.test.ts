@@ -45,10 +45,12 @@ const AUD = ENDPOINTS.textToAudio.path;
 let sim: KlingSimulator;
 
 /** A loopback gateway in front of the simulator: `rule` may answer a request itself or advance the fake clock first. */
-type Rule = { status: number; body: unknown } | { advanceMs: number } | undefined;
+type Rule = { status: number; body: unknown } | { advanceMs: number } | { hang: true } | undefined;
 class Gateway {
 	url = '';
 	rule: (r: { method: string; path: string; query: URLSearchParams }) => Rule = () => undefined;
+	/** Requests left unanswered (`hang`); dropped by `release()`. */
+	readonly held = new Set<http.ServerResponse>();
 	private readonly server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -58,6 +60,10 @@ class Gateway {
 			if (rule && 'status' in rule) {
 				res.writeHead(rule.status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(rule.body));
+				return;
+			}
+			if (rule && 'hang' in rule) {
+				this.held.add(res);
 				return;
 			}
 			if (rule && 'advanceMs' in rule) jest.setSystemTime(Date.now() + rule.advanceMs);
@@ -77,7 +83,13 @@ class Gateway {
 		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
 	}
+	release(): void {
+		for (const res of this.held) res.destroy();
+		this.held.clear();
+	}
 	async close(): Promise<void> {
+		this.release();
+		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 }
@@ -99,6 +111,8 @@ interface Logged {
 	meta: IDataObject;
 }
 let logs: Logged[] = [];
+/** Makes the "could not download" warning throw (a broken log transport). */
+let failDownloadWarning = false;
 const spies: jest.SpyInstance[] = [];
 const OPEN = new Set<Active>();
 
@@ -115,6 +129,7 @@ beforeEach(() => {
 		spies.push(
 			jest.spyOn(ctx.logger, level).mockImplementation((message: string, meta?: Parameters<typeof original>[1]) => {
 				if (message.includes('Kling AI Poll Trigger')) logs.push({ level, message, meta: (meta ?? {}) as IDataObject });
+				if (failDownloadWarning && message.includes('could not download')) throw new Error('log transport down');
 				// Warnings go on to n8n's console output as usual; debug lines (n8n-core's too) only to this record.
 				if (level === 'warn') original(message, meta);
 			}),
@@ -122,6 +137,7 @@ beforeEach(() => {
 	}
 });
 afterEach(async () => {
+	gate.release();
 	for (const a of OPEN) await a.close();
 	OPEN.clear();
 	for (const s of spies.splice(0)) s.mockRestore();
@@ -336,6 +352,7 @@ describe('watched task types', () => {
 		// With n8n-core's workflow object: every node, connected or not.
 		expect(readWatchedTypes(ctx)).toEqual(['imageGeneration', 'avatar', 'textToAudio']);
 		expect(workflowNodesOf(view(['getChildNodes']))).toBeUndefined();
+		expect(readWatchedTypes(view([]))).toEqual([...TASK_TYPES]);
 		expect(workflowNodesOf(view(['getParentNodes']))).toBeUndefined();
 	});
 
@@ -441,6 +458,7 @@ describe('list errors', () => {
 				meta: { workflowId: WF, error: expect.stringContaining(`refused ${T2V}`) },
 			},
 		]);
+		expect(pollDone().at(-1)).toMatchObject({ listCalls: 1, typesScanned: 2, complete: false, emitted: 1, alreadyDelivered: 0 });
 		gate.rule = () => undefined;
 		await a.tick();
 		expect(idsOf(a)).toEqual([img.task_id, vid.task_id]);
@@ -468,6 +486,26 @@ describe('list errors', () => {
 		const before = sim.requests.length;
 		await a.tick();
 		expect(listPaths(before)).toEqual([IMG, T2V]);
+	});
+
+	it('a list call never answered ends within the budget left (at least 1 s), not after the transport\'s 60 s', async () => {
+		const a = await activate({ taskTypes: ['textToVideo'] }, {}, gate.url);
+		gate.rule = ({ query }) => (query.get('pageNum') ? { hang: true } : undefined);
+		a.runner.budgetMs = 0;
+		const started = Date.now();
+		await a.tick();
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(a.failures).toHaveLength(1);
+		expect(a.failures[0]).toBeInstanceOf(NodeApiError);
+		expect(gate.held.size).toBe(1);
+	});
+
+	it('a credential whose base URL cannot be used fails the poll with that error as is', async () => {
+		const a = await activate({ taskTypes: ['textToVideo'] }, {}, 'ftp://127.0.0.1:1');
+		expect(a.failures).toHaveLength(1);
+		expect(a.failures[0]).toBeInstanceOf(NodeOperationError);
+		expect(a.failures[0].message).toMatch(/^Custom Base URL/);
+		expect((a.failures[0] as NodeOperationError).description).toBe('Fix the Region / Custom Base URL of the Kling AI API credential.');
 	});
 
 	it('a list answer the node cannot read fails the poll naming it', async () => {
@@ -608,6 +646,24 @@ describe('downloads', () => {
 	});
 });
 
+describe('a failure while preparing an item', () => {
+	it('releases its claim, keeps the saved cursor, names the task; the next poll emits it', async () => {
+		const a = await activate({ taskTypes: ['textToVideo'], downloadResults: true });
+		const t = sim.insertTask('textToVideo', { task_status: 'succeed', created_at: Date.now() + 1, task_result: { videos: [{ id: 'v', url: 'http://127.0.0.1:9/x.mp4', duration: '5' }] } });
+		const saved = JSON.stringify(a.staticData);
+		// The one failure left in preparing an item (download errors are kept in it): the log transport throws.
+		failDownloadWarning = true;
+		await a.tick();
+		failDownloadWarning = false;
+		expect(a.failures.map((e) => [e.constructor.name, e.message])).toEqual([['NodeOperationError', `Could not prepare finished task ${t.task_id}: log transport down`]]);
+		expect(a.executions).toEqual([]);
+		expect(ledgerFor(WF).get(t.task_id)).toBeUndefined();
+		expect(JSON.stringify(a.staticData)).toBe(saved);
+		await a.tick();
+		expect(idsOf(a)).toEqual([t.task_id]);
+	});
+});
+
 describe('manual mode ("Fetch Test Event")', () => {
 	async function fetchTestEvent(parameters: IDataObject): Promise<{ out: INodeExecutionData[][][]; cron: boolean }> {
 		const out: INodeExecutionData[][][] = [];
@@ -665,9 +721,14 @@ describe('manual mode ("Fetch Test Event")', () => {
 
 	it('downloads the sample\'s files when asked', async () => {
 		const t = sim.insertTask('textToVideo', { task_status: 'succeed' });
+		const video = { ...(t.task_result as { videos: IDataObject[] }).videos[0] };
+		video.watermark_url = String(video.url).replace('/0.mp4', '/0-wm.mp4');
+		sim.insertTask('textToVideo', { task_status: 'succeed', task_id: `${t.task_id}7`, created_at: t.created_at + 1, task_result: { videos: [video] } });
 		const { out } = await fetchTestEvent({ taskTypes: ['textToVideo'], downloadResults: true, binaryPropertyName: 'clip' });
 		expect(Object.keys(out[0][0][0].binary ?? {})).toEqual(['clip']);
-		expect(out[0][0][0].json.taskId).toBe(t.task_id);
+		expect(out[0][0][0].json.taskId).toBe(`${t.task_id}7`);
+		// Without Download Watermarked: the file without the watermark.
+		expect(sim.requests.filter((r) => r.path.startsWith('/media/')).map((r) => r.path)).toEqual([`/media/${t.task_id}/0.mp4`]);
 	});
 });
 
