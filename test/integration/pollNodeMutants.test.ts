@@ -328,9 +328,8 @@ describe('watched task types', () => {
 		const main = (to: string) => ({ main: [[{ node: to, type: 'main' as const, index: 0 }]] });
 		// Trigger → Image → Merge ← Audio; Off → Merge; Unconnected stands alone.
 		workflow.setConnections({ 'Kling AI Poll Trigger': main('Image'), Image: main('Merge'), Audio: main('Merge'), Off: main('Merge') });
-		const hidden = new Set<PropertyKey>(['workflow']);
 		const view = (without: PropertyKey[]) => {
-			for (const k of without) hidden.add(k);
+			const hidden = new Set<PropertyKey>(['workflow', ...without]);
 			return new Proxy(ctx, {
 				get: (t, p) => {
 					if (hidden.has(p)) return undefined;
@@ -352,7 +351,7 @@ describe('watched task types', () => {
 		// With n8n-core's workflow object: every node, connected or not.
 		expect(readWatchedTypes(ctx)).toEqual(['imageGeneration', 'avatar', 'textToAudio']);
 		expect(workflowNodesOf(view(['getChildNodes']))).toBeUndefined();
-		expect(readWatchedTypes(view([]))).toEqual([...TASK_TYPES]);
+		expect(readWatchedTypes(view(['getChildNodes']))).toEqual([...TASK_TYPES]);
 		expect(workflowNodesOf(view(['getParentNodes']))).toBeUndefined();
 	});
 
@@ -566,6 +565,7 @@ describe('emissions: order, keys, the saved cursor copy and the ledger copy', ()
 		advance(10_000);
 		await a.tick();
 		expect(idsOf(a)).toEqual([byPoll.task_id]);
+		expect([ledgerFor(WF).get(byCallback.task_id)?.via, ledgerFor(WF).get(byPoll.task_id)?.via]).toEqual(['callback', 'poll']);
 		expect(pollDone().at(-1)).toEqual({ workflowId: WF, listCalls: 1, typesScanned: 1, complete: true, emitted: 1, alreadyDelivered: 1, durationMs: 0 });
 		expect(a.runner.passed.get(byCallback.task_id)).toBeUndefined();
 		expect(cursorOf(a).types.textToVideo.pend).toEqual({ [byPoll.task_id]: now + 2 });
@@ -602,6 +602,28 @@ describe('watched tasks given up', () => {
 	});
 });
 
+describe('watched tasks given up, two reasons in one poll', () => {
+	it('one too old and one missing from three complete scans: one warning with both counts', async () => {
+		const now = freezeClock();
+		const a = await activate({ taskTypes: ['textToVideo'], options: { maxLookBackHours: 1 } });
+		const old = sim.insertTask('textToVideo', { task_status: 'processing', created_at: now + 1 });
+		const newer = sim.insertTask('textToVideo', { task_status: 'processing', created_at: now + HOUR / 2 });
+		await a.tick();
+		expect(Object.keys(cursorOf(a).types.textToVideo.pend).sort()).toEqual([old.task_id, newer.task_id].sort());
+		// Both disappear from Kling's list.
+		sim.reset();
+		await a.tick();
+		await a.tick();
+		expect(klingLogs('warn')).toEqual([]);
+		advance(HOUR + 10);
+		await a.tick();
+		expect(cursorOf(a).types.textToVideo.pend).toEqual({});
+		expect(klingLogs('warn')).toEqual([
+			{ level: 'warn', message: 'Kling AI Poll Trigger stopped watching some tasks', meta: { workflowId: WF, tooOld: 1, missing: 1, overLimit: 0, closedHoles: 0 } },
+		]);
+	});
+});
+
 describe('downloads', () => {
 	it('into "data" when the property name is empty, the watermarked file when asked, never for failed tasks or tasks without files', async () => {
 		const now = freezeClock();
@@ -610,7 +632,8 @@ describe('downloads', () => {
 		const wm = { ...(ok.task_result as { videos: IDataObject[] }).videos[0] };
 		wm.watermark_url = String(wm.url).replace('/0.mp4', '/0-wm.mp4');
 		sim.insertTask('textToVideo', { task_status: 'succeed', created_at: now + 2, task_id: `${ok.task_id}9`, task_result: { videos: [wm] } });
-		const failed = sim.insertTask('textToVideo', { task_status: 'failed', created_at: now + 3 });
+		// A failed task is never downloaded, even one that lists files.
+		const failed = sim.insertTask('textToVideo', { task_status: 'failed', created_at: now + 3, task_result: ok.task_result });
 		const empty = sim.insertTask('textToVideo', { task_status: 'succeed', created_at: now + 4, task_result: { videos: [] } });
 		await a.tick();
 		const items = a.executions.map((e) => [...e.data[0], ...e.data[1]][0]);
