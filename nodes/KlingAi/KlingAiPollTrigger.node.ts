@@ -158,13 +158,13 @@ function readSettings(ctx: ITriggerFunctions): PollSettings {
 
 function readCursor(nodeStaticData: IDataObject): StoredCursor {
 	const stored = nodeStaticData[CURSOR_KEY] as StoredCursor | undefined;
-	if (!stored || stored.v !== CURSOR_VERSION || typeof stored.types !== 'object') return { v: CURSOR_VERSION, next: 0, types: {} };
+	if (!stored || stored.v !== CURSOR_VERSION || typeof stored.types !== 'object' || stored.types === null) return { v: CURSOR_VERSION, next: 0, types: {} };
 	// A deep copy: n8n's static data is live, and a poll that fails must leave it exactly as it was.
 	return JSON.parse(JSON.stringify(stored)) as StoredCursor;
 }
 
 function hasCursor(nodeStaticData: IDataObject): boolean {
-	return readCursor(nodeStaticData).types !== undefined && Object.keys(readCursor(nodeStaticData).types).length > 0;
+	return Object.keys(readCursor(nodeStaticData).types).length > 0;
 }
 
 /** The external-id filter, and tasks a Kling AI node waits for itself (their result goes to that execution). */

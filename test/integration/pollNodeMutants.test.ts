@@ -367,9 +367,10 @@ describe('the stored cursor decides when the first poll runs', () => {
 		['no cursor', undefined, true],
 		['a cursor of another version', { ...valid, v: 2 }, true],
 		['a cursor without a types object', { v: 1, next: 0, types: 'textToVideo' }, true],
+		['a cursor whose types are null (hand-edited static data)', { v: 1, next: 0, types: null }, true],
 		['a cursor without types', { v: 1, next: 0, types: {} }, true],
 		['a valid cursor', valid, false],
-	])('%s: first poll during activation = %s', async (_name, stored, immediate) => {
+	])('%s (%j): first poll during activation = %s', async (_name, stored, immediate) => {
 		const [old] = [sim.insertTask('textToVideo', { task_status: 'succeed', created_at: Date.now() - HOUR })];
 		const a = await activate({ taskTypes: ['textToVideo'] }, { staticData: stored === undefined ? {} : { [NODE_KEY]: { [CURSOR_KEY]: stored } } });
 		expect(listPaths()).toEqual(immediate ? [T2V] : []);
