@@ -125,7 +125,9 @@ describe('settings read from the node parameters', () => {
 		const task = sim.insertTask('textToVideo');
 		const c = await call(s, req(task, typed(s)));
 		expect([c.status, c.body]).toEqual([200, ack(task)]);
-		expect(c.emitted.map(([o, j]) => [o, j.taskId])).toEqual([[0, task.task_id]]);
+		expect(c.emitted.map(([o, j, b]) => [o, j.taskId, b])).toEqual([[0, task.task_id, undefined]]);
+		// Defaults: no confirmation request, no download.
+		expect(c.requests).toEqual([]);
 	});
 
 	test('Task Types that is not a list (an expression giving a string) filters nothing instead of failing', async () => {
@@ -263,10 +265,14 @@ describe('Confirm With Kling API', () => {
 
 	test('a confirmed callback counts as authenticated: its results are downloaded without token or signature', async () => {
 		const s = setup({ confirmWithApi: true, requireUrlToken: false, downloadResults: true });
-		const task = sim.insertTask('textToVideo');
+		const id = `confirmed-${seq}`;
+		const base = `${sim.mediaUrl}/media/${id}`;
+		const task = sim.insertTask('textToVideo', { task_id: id, task_result: { videos: [{ id: 'v0', url: `${base}/0.mp4`, watermark_url: `${base}/0-wm.mp4`, duration: '5' }] } });
 		const c = await call(s, req(task, { kling_type: 'textToVideo' }));
 		const [[, json, binary]] = c.emitted;
 		expect([json.downloadError, Object.keys(binary ?? {})]).toEqual([undefined, ['data']]);
+		// Download Watermarked is off unless set: the copy without watermark is fetched.
+		expect(c.requests.filter((r) => r.path.includes('/media/')).map((r) => r.path)).toEqual([`/media/${id}/0.mp4`]);
 	});
 });
 
@@ -298,7 +304,7 @@ describe('Download Results', () => {
 		expect([f.status, f.body, f.emitted[0][0], 'downloadError' in f.emitted[0][1], f.emitted[0][2]]).toEqual([200, ack(failed, 'failed'), 1, false, undefined]);
 		const empty = sim.insertTask('textToVideo', { task_result: { videos: [] } });
 		const e = await call(t, req(empty, typed(t)));
-		expect([e.status, e.body, 'downloadError' in e.emitted[0][1], e.requests]).toEqual([200, ack(empty), false, []]);
+		expect([e.status, e.body, 'downloadError' in e.emitted[0][1], e.emitted[0][2], e.requests]).toEqual([200, ack(empty), false, undefined, []]);
 	});
 
 	test('a failed download is logged with the task and the reason', async () => {
@@ -401,6 +407,10 @@ describe('finished tasks and the Poll Trigger (Start Executions)', () => {
 		const delivered = pollTriggerOf(s.workflowId);
 		const c = await call(s, req(task, typed(s)));
 		expect([c.status, c.body, c.emitted, delivered]).toEqual([200, ack(task, 'processing', { ignored: 'stale' }), [], []]);
+		// A progress update of another task is emitted here, on the Progress output.
+		const other = sim.insertTask('textToVideo', { task_status: 'processing' });
+		const d = await call(s, req(other, typed(s)));
+		expect([d.status, d.body, d.emitted.map(([o, j]) => [o, j.taskId]), delivered]).toEqual([200, ack(other, 'processing'), [[2, other.task_id]], []]);
 	});
 });
 
