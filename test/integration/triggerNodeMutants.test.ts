@@ -12,7 +12,7 @@ import { registerEmitter, resetEmitters } from '../../nodes/KlingAi/shared/exact
 import { STATIC_DATA_KEY, ledgerFor, resetLedgers } from '../../nodes/KlingAi/shared/ledger';
 import type { KlingTaskItem } from '../../nodes/KlingAi/shared/task';
 import { signStandardWebhook } from '../../nodes/KlingAi/shared/signature';
-import { initBinaryData, simulatorCredentials, webhookContext, type FakeRequest } from '../helpers/n8n';
+import { TEST_KEYS, initBinaryData, simulatorCredentials, webhookContext, type FakeRequest } from '../helpers/n8n';
 
 interface Sim {
 	url: string;
@@ -176,6 +176,10 @@ describe('settings read from the node parameters', () => {
 		expect(c.requests.filter((r) => r.path.includes('/media/')).map((r) => r.path)).toEqual([`/media/${id}/0-wm.mp4`]);
 		const [[output, json, binary]] = c.emitted;
 		expect([output, json.downloadError, Object.keys(binary ?? {})]).toEqual([0, undefined, ['data']]);
+		// Download Watermarked is off unless set: the copy without watermark is fetched.
+		const plain = setup({ downloadResults: true });
+		const d = await call(plain, req(task, typed(plain)));
+		expect(d.requests.filter((r) => r.path.includes('/media/')).map((r) => r.path)).toEqual([`/media/${id}/0.mp4`]);
 	});
 });
 
@@ -263,16 +267,23 @@ describe('Confirm With Kling API', () => {
 		expect((d.warn[0][1] as IDataObject).error).not.toBe('');
 	});
 
+	test("a callback naming another task's external id is not confirmed by that task (new standard looks ids up both ways)", async () => {
+		// GET /tasks is asked by task id, then by external id: the task found that way has another id, so it is not this one.
+		const s = setup({ confirmWithApi: true }, { authType: 'apiKey', apiKey: TEST_KEYS.apiKey });
+		const other = sim.insertTask('newStandard', { external_task_id: `ext-${seq}` });
+		const c = await call(s, req({ task_id: `ext-${seq}`, task_status: 'succeed' }, typed(s, 'newStandard')));
+		expect([c.status, c.body]).toEqual([404, { received: false, error: 'unknown_task', message: `Kling does not know task ext-${seq}` }]);
+		expect(gets(c).map((r) => r.path)).toEqual(['/tasks', '/tasks']);
+		expect(c.emitted).toEqual([]);
+		expect(other.task_id).not.toBe(`ext-${seq}`);
+	});
+
 	test('a confirmed callback counts as authenticated: its results are downloaded without token or signature', async () => {
 		const s = setup({ confirmWithApi: true, requireUrlToken: false, downloadResults: true });
-		const id = `confirmed-${seq}`;
-		const base = `${sim.mediaUrl}/media/${id}`;
-		const task = sim.insertTask('textToVideo', { task_id: id, task_result: { videos: [{ id: 'v0', url: `${base}/0.mp4`, watermark_url: `${base}/0-wm.mp4`, duration: '5' }] } });
+		const task = sim.insertTask('textToVideo');
 		const c = await call(s, req(task, { kling_type: 'textToVideo' }));
 		const [[, json, binary]] = c.emitted;
 		expect([json.downloadError, Object.keys(binary ?? {})]).toEqual([undefined, ['data']]);
-		// Download Watermarked is off unless set: the copy without watermark is fetched.
-		expect(c.requests.filter((r) => r.path.includes('/media/')).map((r) => r.path)).toEqual([`/media/${id}/0.mp4`]);
 	});
 });
 
