@@ -128,6 +128,8 @@ export interface ContextSetup {
 	staticData?: IDataObject;
 	nodeName?: string;
 	nodeId?: string;
+	/** Id of the Kling credential the node refers to (default `cred-1`). */
+	credentialId?: string;
 	/** Which run of the node this is in its execution (a loop runs a node several times). */
 	runIndex?: number;
 	webhookId?: string;
@@ -150,7 +152,7 @@ export function buildWorkflow(setup: ContextSetup): { workflow: Workflow; node: 
 		typeVersion: setup.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: setup.parameters as INode['parameters'],
-		credentials: { klingAiApi: { id: 'cred-1', name: 'Kling test' } },
+		credentials: { klingAiApi: { id: setup.credentialId ?? 'cred-1', name: 'Kling test' } },
 		webhookId: setup.webhookId ?? 'wh-1',
 		...(setup.onError ? { onError: setup.onError } : {}),
 	};
