@@ -5,8 +5,7 @@
  * milliseconds, so the mutation run of wait.ts (issue 16, TESTING.md "wait.ts") can afford every mutant.
  * `test/unit/actionWait.test.ts` runs the same flows through the node itself in real time.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,41 +27,44 @@ import {
 	type WaitWebhookSettings,
 } from '../../nodes/KlingAi/shared/wait';
 import { fakeClock } from '../helpers/fakeClock';
+import { ScriptedServer } from '../helpers/scriptedServer';
 
 jest.setTimeout(30_000);
 
 const WHSEC = 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2VjcmV0MTI=';
 const START = 1_000_000_000;
 
-/** n8n's resume URL: records each POST with the fake time it arrived at; answers `status`. */
+/** n8n's resume URL (the shared scripted server): records each POST with the fake time it arrived at; answers `status`. */
 class ResumeUrl {
-	server!: Server;
-	url = '';
 	status = 200;
 	clock?: Clock;
-	readonly posts: Array<{ headers: IncomingHttpHeaders; body: IDataObject; at: number | undefined }> = [];
+	private readonly arrivedAt: Array<number | undefined> = [];
+	private readonly server = new ScriptedServer(() => (this.arrivedAt.push(this.clock?.now()), { status: this.status, body: {} }));
+
+	get url() {
+		return `${this.server.url}/webhook-waiting`;
+	}
 
 	async start(): Promise<this> {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				this.posts.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as IDataObject, at: this.clock?.now() });
-				res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
-			});
-		});
-		await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook-waiting`;
+		await this.server.start();
 		return this;
+	}
+
+	get posts(): Array<{ headers: IncomingHttpHeaders; body: IDataObject; at: number | undefined }> {
+		return this.server.received.map((r, i) => ({ headers: r.headers, body: JSON.parse(r.body || '{}') as IDataObject, at: this.arrivedAt[i] }));
 	}
 
 	watcherPosts() {
 		return this.posts.filter((p) => p.headers[WATCHER_HEADER] === '1');
 	}
 
+	forget() {
+		this.server.received.length = 0;
+		this.arrivedAt.length = 0;
+	}
+
 	async close() {
-		this.server.closeAllConnections?.();
-		await new Promise<void>((r) => this.server.close(() => r()));
+		await this.server.stop();
 	}
 }
 
@@ -94,7 +96,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
 	sim = await startSimulator({ autoAdvance: false, callbacks: { progress: false } });
-	resume.posts.length = 0;
+	resume.forget();
 	resume.status = 200;
 });
 afterEach(async () => {
